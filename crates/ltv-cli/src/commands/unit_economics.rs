@@ -1,0 +1,35 @@
+//! `ltv unit-economics`.
+
+use anyhow::Result;
+use ltv_core::present::money;
+use ltv_core::UnitEconomics;
+
+use crate::args::{Format, UnitEconomicsArgs};
+use crate::error;
+use crate::output::{self, KvTable};
+
+pub fn run(args: &UnitEconomicsArgs) -> Result<()> {
+    let ue = UnitEconomics::new(args.ltv, args.cac, args.arpu, args.margin).map_err(error::core)?;
+    let text = match args.format.format {
+        Format::Json => output::json(&ue)?,
+        Format::Text => {
+            let mut t = KvTable::new("Unit economics");
+            t.row("LTV", money(ue.ltv)).row("CAC", money(ue.cac)).note(
+                "LTV/CAC",
+                money(ue.ratio),
+                format!("{}: {}", ue.band, ue.band.meaning()),
+            );
+            match ue.payback_periods {
+                Some(Some(p)) => {
+                    t.row("CAC payback", format!("{} periods", money(p)));
+                }
+                Some(None) => {
+                    t.row("CAC payback", "never (gross profit per period is 0)");
+                }
+                None => {}
+            }
+            t.render()
+        }
+    };
+    output::print(&text)
+}
