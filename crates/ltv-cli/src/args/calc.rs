@@ -1,61 +1,9 @@
-//! The command-line interface, declared with clap derive.
-//!
-//! Raw flags are parsed here (decimals exactly, via [`crate::decimal_arg`]); range
-//! validation is the library's, so the CLI and the server reject the same values with
-//! the same words.
+//! Flags of `ltv calc <model>`.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use ltv_core::Decimal;
 
-use crate::decimal_arg;
-
-/// Customer lifetime value, unit economics, segments, forecasts and plans.
-#[derive(Debug, Parser)]
-#[command(name = "ltv", version, about, propagate_version = true)]
-pub struct Cli {
-    /// What to compute.
-    #[command(subcommand)]
-    pub command: Command,
-}
-
-/// The subcommands.
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Lifetime value by the formula that fits the business model.
-    #[command(subcommand)]
-    Calc(CalcModel),
-    /// Customer acquisition cost = (marketing + sales cost) ÷ new customers.
-    #[command(
-        after_help = "Example:\n  ltv cac --marketing 2000000 --sales 3000000 --new-customers 50"
-    )]
-    Cac(CacArgs),
-    /// LTV/CAC ratio, its health band and CAC payback.
-    #[command(
-        after_help = "Example:\n  ltv unit-economics --ltv 140000 --cac 56000 --arpu 10000 --margin 0.7"
-    )]
-    UnitEconomics(UnitEconomicsArgs),
-}
-
-/// Output format of commands that print one record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// A readable table.
-    Text,
-    /// JSON with decimals as exact strings.
-    Json,
-}
-
-/// `--format text|json`.
-#[derive(Debug, Args)]
-pub struct FormatArg {
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-}
-
-fn dec(raw: &str) -> Result<Decimal, String> {
-    decimal_arg::parse(raw)
-}
+use super::{dec, FormatArg};
 
 /// The LTV models of `ltv calc`.
 #[derive(Debug, Subcommand)]
@@ -193,50 +141,4 @@ pub struct EcommerceArgs {
     pub cac: Option<Decimal>,
     #[command(flatten)]
     pub format: FormatArg,
-}
-
-/// `ltv cac`.
-#[derive(Debug, Args)]
-pub struct CacArgs {
-    /// Marketing cost for the period (money, >= 0).
-    #[arg(long, allow_negative_numbers = true, value_parser = dec)]
-    pub marketing: Decimal,
-    /// Sales cost for the period (money, >= 0).
-    #[arg(long, allow_negative_numbers = true, value_parser = dec)]
-    pub sales: Decimal,
-    /// New customers acquired in the period (>= 1).
-    #[arg(long)]
-    pub new_customers: u64,
-    #[command(flatten)]
-    pub format: FormatArg,
-}
-
-/// `ltv unit-economics`.
-#[derive(Debug, Args)]
-pub struct UnitEconomicsArgs {
-    /// Lifetime value per customer (money).
-    #[arg(long, allow_negative_numbers = true, value_parser = dec, allow_hyphen_values = true)]
-    pub ltv: Decimal,
-    /// Customer acquisition cost (money, > 0).
-    #[arg(long, allow_negative_numbers = true, value_parser = dec)]
-    pub cac: Decimal,
-    /// Average revenue per user and period, for CAC payback (money, > 0).
-    #[arg(long, allow_negative_numbers = true, value_parser = dec)]
-    pub arpu: Option<Decimal>,
-    /// Gross margin in [0, 1] for CAC payback; needs --arpu; default 1.
-    #[arg(long, allow_negative_numbers = true, value_parser = dec, requires = "arpu")]
-    pub margin: Option<Decimal>,
-    #[command(flatten)]
-    pub format: FormatArg,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use clap::CommandFactory;
-
-    #[test]
-    fn clap_definition_is_consistent() {
-        Cli::command().debug_assert();
-    }
 }

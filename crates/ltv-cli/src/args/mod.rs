@@ -1,0 +1,75 @@
+//! The command-line interface, declared with clap derive.
+//!
+//! Raw flags are parsed here (decimals exactly, via [`crate::decimal_arg`]); range
+//! validation is the library's, so the CLI and the server reject the same values with
+//! the same words.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use ltv_core::Decimal;
+
+use crate::decimal_arg;
+
+mod calc;
+mod unit;
+
+pub use calc::*;
+pub use unit::*;
+
+/// Customer lifetime value, unit economics, segments, forecasts and plans.
+#[derive(Debug, Parser)]
+#[command(name = "ltv", version, about, propagate_version = true)]
+pub struct Cli {
+    /// What to compute.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lifetime value by the formula that fits the business model.
+    #[command(subcommand)]
+    Calc(CalcModel),
+    /// Customer acquisition cost = (marketing + sales cost) ÷ new customers.
+    #[command(
+        after_help = "Example:\n  ltv cac --marketing 2000000 --sales 3000000 --new-customers 50"
+    )]
+    Cac(CacArgs),
+    /// LTV/CAC ratio, its health band and CAC payback.
+    #[command(
+        after_help = "Example:\n  ltv unit-economics --ltv 140000 --cac 56000 --arpu 10000 --margin 0.7"
+    )]
+    UnitEconomics(UnitEconomicsArgs),
+}
+
+/// Output format of commands that print one record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A readable table.
+    Text,
+    /// JSON with decimals as exact strings.
+    Json,
+}
+
+/// `--format text|json`.
+#[derive(Debug, Args)]
+pub struct FormatArg {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+pub(crate) fn dec(raw: &str) -> Result<Decimal, String> {
+    decimal_arg::parse(raw)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}
