@@ -1,31 +1,24 @@
 //! `ltv`: customer lifetime value from the command line.
 //!
-//! `main` is tiny: parse the arguments, run the command, turn an error into one line on
-//! stderr and exit status 2. All numbers come from the library crates.
-
-mod args;
-mod commands;
-mod decimal_arg;
-mod error;
-mod output;
+//! `main` is tiny: run the command, turn an error into one line on stderr and exit
+//! status 2. All numbers come from the library crates.
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use ltv_cli::error;
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(code) => code,
+    let mut stdout = std::io::stdout().lock();
+    match ltv_cli::run(std::env::args_os(), &mut stdout) {
+        Ok(()) => ExitCode::SUCCESS,
         Err(err) if error::is_broken_pipe(&err) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("error: {}", error::one_line(&err));
-            ExitCode::from(2)
-        }
+        Err(err) => match err.downcast::<clap::Error>() {
+            // --help and --version are "errors" that print to stdout and exit 0
+            Ok(clap_err) => clap_err.exit(),
+            Err(err) => {
+                eprintln!("error: {}", error::one_line(&err));
+                ExitCode::from(2)
+            }
+        },
     }
-}
-
-fn run() -> anyhow::Result<ExitCode> {
-    let cli = args::Cli::parse();
-    commands::run(cli)?;
-    Ok(ExitCode::SUCCESS)
 }

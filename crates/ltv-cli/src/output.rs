@@ -3,14 +3,13 @@
 //! Numbers arrive here at full precision and are rounded once, by
 //! [`ltv_core::present`], only in the human formats. JSON keeps the exact decimal text.
 
-use std::io::{self, Write};
+use std::io::Write;
 
 use anyhow::Result;
 use serde::Serialize;
 
-/// Writes `text` to stdout.
-pub fn print(text: &str) -> Result<()> {
-    let mut out = io::stdout().lock();
+/// Writes `text` to `out` (stdout in the binary, a buffer in tests and the server).
+pub fn write(out: &mut dyn Write, text: &str) -> Result<()> {
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(())

@@ -1,5 +1,7 @@
 //! `ltv cac`.
 
+use std::io::Write;
+
 use anyhow::Result;
 use ltv_core::present::money;
 use serde::Serialize;
@@ -16,7 +18,7 @@ struct CacReport {
     cac: ltv_core::Decimal,
 }
 
-pub fn run(args: &CacArgs) -> Result<()> {
+pub fn run(args: &CacArgs, out: &mut dyn Write) -> Result<()> {
     let cac = ltv_core::cac(args.marketing, args.sales, args.new_customers)
         .map_err(error::core)?
         .normalize();
@@ -35,5 +37,5 @@ pub fn run(args: &CacArgs) -> Result<()> {
             .row("CAC", money(report.cac))
             .render(),
     };
-    output::print(&text)
+    output::write(out, &text)
 }

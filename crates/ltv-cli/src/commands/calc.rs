@@ -1,5 +1,7 @@
 //! `ltv calc <model>`.
 
+use std::io::Write;
+
 use anyhow::Result;
 use ltv_core::present::money;
 use ltv_core::{CalcReport, Ecommerce, General, LtvModel, Profit, Revenue, Subscription};
@@ -8,14 +10,14 @@ use crate::args::{CalcModel, Format};
 use crate::error;
 use crate::output::{self, KvTable};
 
-pub fn run(model: CalcModel) -> Result<()> {
+pub fn run(model: CalcModel, out: &mut dyn Write) -> Result<()> {
     let (model, format) = request(model);
     let report = model.evaluate().map_err(error::core)?;
     let text = match format {
         Format::Json => output::json(&report)?,
         Format::Text => render(&report),
     };
-    output::print(&text)
+    output::write(out, &text)
 }
 
 /// Flags → the library's model; validation is the library's.

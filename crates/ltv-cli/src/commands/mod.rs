@@ -5,15 +5,17 @@ mod cac;
 mod calc;
 mod unit_economics;
 
+use std::io::Write;
+
 use anyhow::Result;
 
 use crate::args::{Cli, Command};
 
-/// Runs the parsed command.
-pub fn run(cli: Cli) -> Result<()> {
+/// Runs the parsed command, writing its data output to `out`.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     match cli.command {
-        Command::Calc(model) => calc::run(model),
-        Command::Cac(args) => cac::run(&args),
-        Command::UnitEconomics(args) => unit_economics::run(&args),
+        Command::Calc(model) => calc::run(model, out),
+        Command::Cac(args) => cac::run(&args, out),
+        Command::UnitEconomics(args) => unit_economics::run(&args, out),
     }
 }

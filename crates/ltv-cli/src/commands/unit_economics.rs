@@ -1,5 +1,7 @@
 //! `ltv unit-economics`.
 
+use std::io::Write;
+
 use anyhow::Result;
 use ltv_core::present::money;
 use ltv_core::UnitEconomics;
@@ -8,7 +10,7 @@ use crate::args::{Format, UnitEconomicsArgs};
 use crate::error;
 use crate::output::{self, KvTable};
 
-pub fn run(args: &UnitEconomicsArgs) -> Result<()> {
+pub fn run(args: &UnitEconomicsArgs, out: &mut dyn Write) -> Result<()> {
     let ue = UnitEconomics::new(args.ltv, args.cac, args.arpu, args.margin).map_err(error::core)?;
     let text = match args.format.format {
         Format::Json => output::json(&ue)?,
@@ -31,5 +33,5 @@ pub fn run(args: &UnitEconomicsArgs) -> Result<()> {
             t.render()
         }
     };
-    output::print(&text)
+    output::write(out, &text)
 }
