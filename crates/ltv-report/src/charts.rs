@@ -68,7 +68,7 @@ pub fn bar_chart(title: &str, value_label: &str, bars: &[Bar]) -> Result<String,
             .margin(10)
             .x_label_area_size(40)
             .y_label_area_size(210)
-            .build_cartesian_2d(lo..hi, (0..n).into_segmented())
+            .build_cartesian_2d(lo..hi, (0..n - 1).into_segmented())
             .map_err(chart_err)?;
         let labels: Vec<String> = bars.iter().map(|b| b.label.clone()).collect();
         chart
@@ -76,8 +76,13 @@ pub fn bar_chart(title: &str, value_label: &str, bars: &[Bar]) -> Result<String,
             .disable_y_mesh()
             .x_desc(value_label)
             .y_labels(n)
+            // the first bar at the top
             .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
+                SegmentValue::CenterOf(i) => n
+                    .checked_sub(i + 1)
+                    .and_then(|k| labels.get(k))
+                    .cloned()
+                    .unwrap_or_default(),
                 _ => String::new(),
             })
             .label_style((FONT, 13))
@@ -92,10 +97,11 @@ pub fn bar_chart(title: &str, value_label: &str, bars: &[Bar]) -> Result<String,
                 } else {
                     (b.value, 0.0)
                 };
+                let row = n - 1 - i;
                 let mut bar = Rectangle::new(
                     [
-                        (x0, SegmentValue::Exact(i)),
-                        (x1, SegmentValue::Exact(i + 1)),
+                        (x0, SegmentValue::Exact(row)),
+                        (x1, SegmentValue::Exact(row + 1)),
                     ],
                     colour.filled(),
                 );
@@ -116,7 +122,8 @@ pub struct HeatRow {
     pub cells: Vec<Option<f64>>,
 }
 
-/// Heatmap of values in [0, 1] (e.g. retention shares), one row per cohort.
+/// Heatmap of values in [0, 1] (e.g. retention shares), one row per cohort, with a
+/// colour legend titled `value_label`.
 ///
 /// # Errors
 /// [`ReportError::Chart`] if plotters fails to draw.
@@ -124,19 +131,22 @@ pub fn heatmap(
     title: &str,
     x_label: &str,
     y_label: &str,
+    value_label: &str,
     rows: &[HeatRow],
 ) -> Result<String, ReportError> {
     let cols = rows.iter().map(|r| r.cells.len()).max().unwrap_or(0).max(1);
     let n = rows.len().max(1);
     let cell_h = 22u32;
     let height = 110 + cell_h * n as u32;
-    svg((760, height), |root| {
-        let mut chart = ChartBuilder::on(root)
+    svg((820, height), |root| {
+        let (root, legend) = root.split_horizontally(740);
+        colour_legend(&legend, value_label)?;
+        let mut chart = ChartBuilder::on(&root)
             .caption(title, (FONT, 18))
             .margin(10)
             .x_label_area_size(40)
             .y_label_area_size(90)
-            .build_cartesian_2d(0..cols, 0..n)
+            .build_cartesian_2d((0..cols - 1).into_segmented(), (0..n - 1).into_segmented())
             .map_err(chart_err)?;
         let labels: Vec<String> = rows.iter().map(|r| r.label.clone()).collect();
         chart
@@ -146,12 +156,18 @@ pub fn heatmap(
             .y_desc(y_label)
             .x_labels(cols.min(25))
             .y_labels(n.min(40))
-            .y_label_formatter(&|i| {
+            .x_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => i.to_string(),
+                _ => String::new(),
+            })
+            .y_label_formatter(&|v| match v {
                 // row 0 at the top
-                n.checked_sub(i + 1)
+                SegmentValue::CenterOf(i) => n
+                    .checked_sub(i + 1)
                     .and_then(|k| labels.get(k))
                     .cloned()
-                    .unwrap_or_default()
+                    .unwrap_or_default(),
+                _ => String::new(),
             })
             .label_style((FONT, 11))
             .axis_desc_style((FONT, 13))
@@ -161,13 +177,49 @@ pub fn heatmap(
             row.cells.iter().enumerate().filter_map(move |(c, v)| {
                 v.map(|v| {
                     let y = n - 1 - r;
-                    Rectangle::new([(c, y), (c + 1, y + 1)], viridis(v).filled())
+                    Rectangle::new(
+                        [
+                            (SegmentValue::Exact(c), SegmentValue::Exact(y)),
+                            (SegmentValue::Exact(c + 1), SegmentValue::Exact(y + 1)),
+                        ],
+                        viridis(v).filled(),
+                    )
                 })
             })
         });
         chart.draw_series(cells).map_err(chart_err)?;
         Ok(())
     })
+}
+
+/// A vertical viridis scale from 0 % (bottom) to 100 % (top).
+fn colour_legend(area: &Area<'_>, label: &str) -> Result<(), ReportError> {
+    let (_, h) = area.dim_in_pixel();
+    let (top, bottom) = (50i32, h as i32 - 60);
+    if bottom <= top {
+        return Ok(());
+    }
+    let steps = 20;
+    let step_h = f64::from(bottom - top) / f64::from(steps);
+    for k in 0..steps {
+        let t = 1.0 - (f64::from(k) + 0.5) / f64::from(steps);
+        let y0 = top + (f64::from(k) * step_h) as i32;
+        let y1 = top + (f64::from(k + 1) * step_h).ceil() as i32;
+        area.draw(&Rectangle::new([(8, y0), (26, y1)], viridis(t).filled()))
+            .map_err(chart_err)?;
+    }
+    let style = TextStyle::from((FONT, 11).into_font()).pos(Pos::new(HPos::Left, VPos::Center));
+    for (text, y) in [("100%", top), ("50%", (top + bottom) / 2), ("0%", bottom)] {
+        area.draw(&Text::new(text, (30, y), style.clone()))
+            .map_err(chart_err)?;
+    }
+    area.draw(&Text::new(
+        label.to_string(),
+        (4, top - 18),
+        TextStyle::from((FONT, 11).into_font()),
+    ))
+    .map_err(chart_err)?;
+    Ok(())
 }
 
 /// A line series.
@@ -201,7 +253,10 @@ pub fn line_chart(
     series: &[Series],
     marker: Option<&Marker>,
 ) -> Result<String, ReportError> {
-    let (x0, x1) = bounds(series.iter().flat_map(|s| s.points.iter().map(|p| p.0)), false);
+    let (x0, x1) = bounds(
+        series.iter().flat_map(|s| s.points.iter().map(|p| p.0)),
+        false,
+    );
     let (y0, y1) = bounds(
         series
             .iter()
@@ -229,7 +284,10 @@ pub fn line_chart(
             .map_err(chart_err)?;
         if y0 < 0.0 && y1 > 0.0 {
             chart
-                .draw_series(LineSeries::new([(x0, 0.0), (x1, 0.0)], GREY.stroke_width(1)))
+                .draw_series(LineSeries::new(
+                    [(x0, 0.0), (x1, 0.0)],
+                    GREY.stroke_width(1),
+                ))
                 .map_err(chart_err)?;
         }
         for (i, s) in series.iter().enumerate() {
@@ -373,8 +431,11 @@ pub fn ratio_gauge(title: &str, ratio: f64) -> Result<String, ReportError> {
             .map_err(chart_err)?;
         }
         let needle = point(angle(ratio), r_out - 5.0);
-        root.draw(&PathElement::new(vec![centre, needle], BLACK.stroke_width(3)))
-            .map_err(chart_err)?;
+        root.draw(&PathElement::new(
+            vec![centre, needle],
+            BLACK.stroke_width(3),
+        ))
+        .map_err(chart_err)?;
         root.draw(&Circle::new(centre, 6, BLACK.filled()))
             .map_err(chart_err)?;
         root.draw(&Text::new(
@@ -473,7 +534,11 @@ pub fn viridis(t: f64) -> RGBColor {
         (94, 201, 98),
         (253, 231, 37),
     ];
-    let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.0 };
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
     let pos = t * (STOPS.len() - 1) as f64;
     let i = (pos.floor() as usize).min(STOPS.len() - 2);
     let f = pos - i as f64;
@@ -506,7 +571,14 @@ fn bounds(values: impl Iterator<Item = f64>, with_zero: bool) -> (f64, f64) {
     if (hi - lo).abs() < 1e-12 {
         return (lo - 1.0, hi + 1.0);
     }
-    (if with_zero && lo == 0.0 { 0.0 } else { lo - pad }, hi + pad)
+    (
+        if with_zero && lo == 0.0 {
+            0.0
+        } else {
+            lo - pad
+        },
+        hi + pad,
+    )
 }
 
 /// 1234567 → "1.23M", 12345 → "12.3k", 0.25 → "0.25".
@@ -549,7 +621,14 @@ mod tests {
             label: "1997-01".into(),
             cells: vec![Some(1.0), Some(0.4), None],
         }];
-        let svg = heatmap("Retention", "months since first order", "cohort", &rows).unwrap();
+        let svg = heatmap(
+            "Retention",
+            "months since first order",
+            "cohort",
+            "retained",
+            &rows,
+        )
+        .unwrap();
         assert!(svg.contains("1997-01"));
         let s = Series {
             name: "a".into(),
@@ -560,8 +639,12 @@ mod tests {
             at: (1.0, 2.0),
             label: "payback".into(),
         };
-        assert!(line_chart("t", "x", "y", &[s], Some(&m)).unwrap().contains("payback"));
-        assert!(histogram("h", "x", "n", &[1.0, 2.0, 2.5], 5).unwrap().contains("<rect"));
+        assert!(line_chart("t", "x", "y", &[s], Some(&m))
+            .unwrap()
+            .contains("payback"));
+        assert!(histogram("h", "x", "n", &[1.0, 2.0, 2.5], 5)
+            .unwrap()
+            .contains("<rect"));
         assert!(ratio_gauge("g", 2.5).unwrap().contains("LTV/CAC = 2.50"));
         let tiles = [
             Tile {
@@ -583,7 +666,7 @@ mod tests {
     #[test]
     fn degenerate_inputs_do_not_panic() {
         assert!(bar_chart("t", "x", &[]).is_ok());
-        assert!(heatmap("t", "x", "y", &[]).is_ok());
+        assert!(heatmap("t", "x", "y", "v", &[]).is_ok());
         assert!(line_chart("t", "x", "y", &[], None).is_ok());
         assert!(histogram("t", "x", "y", &[], 10).is_ok());
         assert!(histogram("t", "x", "y", &[f64::NAN, 1.0], 10).is_ok());

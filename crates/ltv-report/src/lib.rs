@@ -5,3 +5,8 @@ pub mod charts;
 mod error;
 
 pub use error::ReportError;
+mod document;
+mod i18n;
+
+pub use document::{Chart, Document, Figure, Section, Table};
+pub use i18n::Lang;
