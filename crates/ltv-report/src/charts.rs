@@ -59,7 +59,8 @@ pub struct Bar {
 /// # Errors
 /// [`ReportError::Chart`] if plotters fails to draw.
 pub fn bar_chart(title: &str, value_label: &str, bars: &[Bar]) -> Result<String, ReportError> {
-    let n = bars.len().max(1);
+    // plotters draws no labels on a one-segment axis, so keep at least two rows
+    let n = bars.len().max(2);
     let height = 90 + 34 * n as u32;
     let (lo, hi) = bounds(bars.iter().map(|b| b.value), true);
     svg((720, height), |root| {
@@ -75,7 +76,7 @@ pub fn bar_chart(title: &str, value_label: &str, bars: &[Bar]) -> Result<String,
             .configure_mesh()
             .disable_y_mesh()
             .x_desc(value_label)
-            .y_labels(n)
+            .y_labels(n + 1)
             // the first bar at the top
             .y_label_formatter(&|v| match v {
                 SegmentValue::CenterOf(i) => n
@@ -134,8 +135,9 @@ pub fn heatmap(
     value_label: &str,
     rows: &[HeatRow],
 ) -> Result<String, ReportError> {
-    let cols = rows.iter().map(|r| r.cells.len()).max().unwrap_or(0).max(1);
-    let n = rows.len().max(1);
+    let cols = rows.iter().map(|r| r.cells.len()).max().unwrap_or(0).max(2);
+    // plotters draws no labels on a one-segment axis, so keep at least two rows
+    let n = rows.len().max(2);
     let cell_h = 22u32;
     let height = 110 + cell_h * n as u32;
     svg((820, height), |root| {
@@ -155,7 +157,7 @@ pub fn heatmap(
             .x_desc(x_label)
             .y_desc(y_label)
             .x_labels(cols.min(25))
-            .y_labels(n.min(40))
+            .y_labels((n + 1).min(41))
             .x_label_formatter(&|v| match v {
                 SegmentValue::CenterOf(i) => i.to_string(),
                 _ => String::new(),
@@ -629,7 +631,7 @@ mod tests {
             &rows,
         )
         .unwrap();
-        assert!(svg.contains("1997-01"));
+        assert!(svg.contains("1997-01"), "{svg}");
         let s = Series {
             name: "a".into(),
             points: vec![(0.0, 1.0), (1.0, 2.0)],
