@@ -3,15 +3,15 @@
 //!
 //! Steps, in order (a failing step stops the release):
 //! 1. checks: a semantic version not below the current one, a clean working tree, no
-//!    tag `vX.Y.Z` yet;
-//! 2. bumps every crate to X.Y.Z in lockstep (root `Cargo.toml`, see [`crate::version`]);
-//! 3. moves `CHANGELOG.md`'s `## [Unreleased]` under `## [X.Y.Z] - <today, UTC>`;
-//! 4. `cargo update --workspace --offline` to record the new versions in `Cargo.lock`;
-//! 5. `cargo xtask ci`;
-//! 6. `cargo build --release` of the `ltv` and `ltv-server` binaries for the host (a
+//!    tag `vX.Y.Z` yet, a changelog with something under `## [Unreleased]`;
+//! 2. bumps every crate to X.Y.Z in lockstep (root `Cargo.toml`, see [`crate::version`])
+//!    and moves `CHANGELOG.md`'s `## [Unreleased]` under `## [X.Y.Z] - <today, UTC>`;
+//! 3. `cargo update --workspace --offline` to record the new versions in `Cargo.lock`;
+//! 4. `cargo xtask ci`;
+//! 5. `cargo build --release` of the `ltv` and `ltv-server` binaries for the host (a
 //!    binary whose crate does not exist yet is skipped with a note), copied to
 //!    `target/release-artifacts/<bin>-X.Y.Z-<host>` with a `SHA256SUMS` file;
-//! 7. commits `Release vX.Y.Z` and creates the annotated tag `vX.Y.Z` (pushing is left to
+//! 6. commits `Release vX.Y.Z` and creates the annotated tag `vX.Y.Z` (pushing is left to
 //!    the person releasing).
 //!
 //! `--dry-run` runs the read-only checks, prints every step with what it would change,
@@ -49,7 +49,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         } else {
             ""
         };
-        eprintln!("\n== release {version}, step {n}/7: {what}{mode}");
+        eprintln!("\n== release {version}, step {n}/6: {what}{mode}");
     };
 
     step(1, "checks");
@@ -65,10 +65,10 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     if !tags.trim().is_empty() {
         return Err(format!("tag {tag} already exists"));
     }
-
-    step(2, "bump every crate's version");
-    step(3, "date the changelog");
     let date = crate::date::today()?;
+    edit_files(&root, &version, &date, true)?; // the version and the changelog are fine
+
+    step(2, "bump every crate's version and date the changelog");
     let changes = edit_files(&root, &version, &date, dry_run)?;
     for change in &changes {
         eprintln!("  {change}");
@@ -76,7 +76,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
 
     let rest = || -> Result<(), String> {
         let cargo = cargo_program();
-        step(4, "record the new versions in Cargo.lock");
+        step(3, "record the new versions in Cargo.lock");
         let update = ["update", "--workspace", "--offline"];
         if dry_run {
             eprintln!("would run: cargo {}", update.join(" "));
@@ -84,7 +84,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             run_in(&root, &cargo, &update)?;
         }
 
-        step(5, "cargo xtask ci");
+        step(4, "cargo xtask ci");
         if dry_run {
             eprintln!(
                 "would run: cargo xtask ci (fmt, clippy, tests, snapshots, doc, docs --check)"
@@ -93,10 +93,10 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             crate::ci::check_all()?;
         }
 
-        step(6, "release binaries and SHA-256 checksums");
+        step(5, "release binaries and SHA-256 checksums");
         build_artifacts(&root, &version, dry_run)?;
 
-        step(7, "commit and tag");
+        step(6, "commit and tag");
         let message = format!("Release {tag}");
         let mut add = vec!["add", "--"];
         add.extend(EDITED);
