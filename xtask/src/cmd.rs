@@ -68,7 +68,9 @@ pub(crate) fn shown(program: &str, args: &[&str], env: &[(&str, &str)]) -> Strin
         .iter()
         .map(|(k, v)| format!("{k}={}", quoted(v)))
         .collect();
-    words.push(program.to_string());
+    // `/root/.cargo/bin/cargo` reads as `cargo`.
+    let name = Path::new(program).file_name().map(|n| n.to_string_lossy());
+    words.push(name.map_or_else(|| program.to_string(), |n| n.into_owned()));
     words.extend(args.iter().map(|a| quoted(a)));
     words.join(" ")
 }

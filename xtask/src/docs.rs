@@ -31,21 +31,21 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
 /// Fails if a generated file differs from what `cargo xtask docs` would write.
 pub(crate) fn check() -> Result<(), String> {
     let root = workspace::root();
-    let mut stale = Vec::new();
+    let mut problems = Vec::new();
     for (path, contents) in generate(&root)? {
-        let on_disk = std::fs::read_to_string(root.join(path)).ok();
-        if on_disk.as_deref() != Some(contents.as_str()) {
-            stale.push(path);
+        match std::fs::read_to_string(root.join(path)) {
+            Ok(on_disk) if on_disk == contents => {}
+            Ok(_) => problems.push(format!("{path} is stale (it no longer matches the code)")),
+            Err(_) => problems.push(format!("{path} is missing")),
         }
     }
-    if stale.is_empty() {
+    if problems.is_empty() {
         eprintln!("xtask docs: generated docs are up to date");
         return Ok(());
     }
     Err(format!(
-        "{} is stale (it no longer matches the code); run `cargo xtask docs` and commit \
-         the result",
-        stale.join(" and ")
+        "{}; run `cargo xtask docs` and commit the result",
+        problems.join("; ")
     ))
 }
 
@@ -160,7 +160,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cli_reference_has_every_command_with_its_usage_and_example() {
+    fn cli_reference_has_every_command_with_its_usage() {
         let md = cli_markdown(ltv_cli::command());
         for heading in [
             "## `ltv`",
@@ -175,9 +175,27 @@ mod tests {
             md.contains("Usage: ltv calc subscription [OPTIONS]"),
             "{md}"
         );
-        assert!(md.contains("Example:\n  ltv cac --marketing"), "{md}");
         assert!(!md.contains("## `ltv help`"));
         assert!(!md.contains('\u{1b}'), "no terminal colours");
         assert!(md.lines().all(|l| l == l.trim_end()), "no trailing spaces");
+    }
+
+    /// The CLI convention: every command's `--help` ends with an example.
+    #[test]
+    fn every_command_help_shows_an_example() {
+        let mut command = ltv_cli::command();
+        command.build();
+        let mut commands = Vec::new();
+        collect(&command, &mut Vec::new(), &mut commands);
+        for (path, help) in commands {
+            let leaf = !help.contains("\nCommands:\n");
+            if leaf {
+                assert!(
+                    help.contains("Example"),
+                    "`{}` has no example in its --help (add `after_help`)",
+                    path.join(" ")
+                );
+            }
+        }
     }
 }
