@@ -270,6 +270,15 @@ mod tests {
             std::fs::create_dir_all(to.join(&file).parent().unwrap()).unwrap();
             std::fs::copy(from.join(&file), to.join(&file)).unwrap();
         }
+        // Right after a release the real Unreleased section is empty (and these tests run
+        // during `cargo xtask release`): give the copy an entry of its own.
+        let changelog = to.join("CHANGELOG.md");
+        let text = read(changelog.clone()).replacen(
+            "## [Unreleased]\n",
+            "## [Unreleased]\n\n### Fixed\n- an entry added by the release test\n",
+            1,
+        );
+        std::fs::write(changelog, text).unwrap();
         to
     }
 
