@@ -33,13 +33,15 @@ pub(crate) fn hyp2f1_minus_one(a: f64, b: f64, c: f64, z: f64) -> Option<f64> {
     let mut sum = 0.0_f64;
     for k in 0..MAX_TERMS {
         let kf = k as f64;
-        term *= (a + kf) * (b + kf) / ((c + kf) * (kf + 1.0)) * z;
+        let ratio = (a + kf) * (b + kf) / ((c + kf) * (kf + 1.0)) * z;
+        term *= ratio;
         sum += term;
         if !sum.is_finite() {
             return None;
         }
+        // stop once the terms shrink and the next ones cannot matter next to 1 + sum
         if term == 0.0
-            || (term.abs() <= 1e-17 * sum.abs().max(1.0) && kf + 1.0 > (a * b / c).abs() * z)
+            || (ratio.abs() < 1.0 && term.abs() <= 1e-17 * (1.0 + sum).abs().max(sum.abs()))
         {
             return Some(sum);
         }
