@@ -3,6 +3,7 @@
 
 mod bgnbd;
 mod cdnow;
+mod gamma_gamma;
 mod sbg;
 #[allow(dead_code)] // samplers used by later models
 mod sim;
