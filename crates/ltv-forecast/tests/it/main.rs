@@ -3,7 +3,7 @@
 
 mod bgnbd;
 mod cdnow;
+mod fit_check;
 mod gamma_gamma;
 mod sbg;
-#[allow(dead_code)] // samplers used by later models
 mod sim;
