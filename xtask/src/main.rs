@@ -1,10 +1,12 @@
 //! `cargo xtask`: project automation in Rust, so it runs wherever cargo does.
 //!
 //! One module per task; `main` only dispatches. Each task takes the arguments after its
-//! name and returns `Err(message)` on failure, which is printed as one line and exits 1.
+//! name and returns `Err(message)` on failure, which is printed on stderr and exits 1.
 //! Tasks use the standard library only (plus `ltv-cli`, whose clap definitions
 //! `cargo xtask docs` renders).
 
+// Tasks (the data and benchmark tasks add `mod gen_data; mod gen_sample; mod bench;`
+// here and an arm each in `main`) and what they share.
 mod changelog;
 mod ci;
 mod cmd;
@@ -71,6 +73,7 @@ tasks:
                               wrote <references-file> (INSTA_SNAPSHOT_REFERENCES_FILE)
   tidy                        check the architecture invariants (also a test of xtask)
 ";
+// The data and benchmark tasks add their lines to USAGE above.
 
 /// Fails with a usage message if `args` holds anything but the flags in `known`;
 /// returns which of them were given.
