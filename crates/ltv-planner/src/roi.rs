@@ -199,11 +199,23 @@ pub(crate) fn moved(
         .with(driver, after)
         .map_err(|_| PlanError::invalid(name, "driver", driver, "a driver of the model"))?;
     if let Err(e) = moved.validate_core() {
+        let why = match e {
+            ltv_core::CoreError::OutOfRange { field, allowed, .. } => {
+                format!("{field} must be {allowed}")
+            }
+            ltv_core::CoreError::ZeroChurnWithoutHorizon => {
+                format!("churn must be {}", ltv_core::Churn::RANGE)
+            }
+            other => other.to_string(),
+        };
         return Err(PlanError::invalid(
             name,
             "change",
             change,
-            format!("a move that keeps {driver} valid ({before} would become {after}: {e})"),
+            format!(
+                "a move that keeps {driver} valid ({} would become {after}, but {why})",
+                before.normalize()
+            ),
         ));
     }
     Ok((driver, change, before.normalize(), after, moved))

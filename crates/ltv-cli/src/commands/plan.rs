@@ -1,0 +1,196 @@
+//! `ltv plan`.
+
+use std::io::Write;
+
+use anyhow::Result;
+use ltv_core::present::{group, money, percent};
+use ltv_planner::{plan, Lang, PlanOptions, PlanReport, PlannedInitiative, ScoreMode};
+
+use crate::args::{LangArg, ModeArg, PlanArgs, PlanFormat};
+use crate::commands::levers::signed;
+use crate::commands::plan_file;
+use crate::output::{self, Table};
+
+pub fn run(args: &PlanArgs, out: &mut dyn Write) -> Result<()> {
+    let file = plan_file::load(&args.file, args.baseline.as_deref())?;
+    let options = PlanOptions {
+        mode: match args.mode {
+            ModeArg::Ice => ScoreMode::Ice,
+            ModeArg::IceMean => ScoreMode::IceMean,
+            ModeArg::Rice => ScoreMode::Rice,
+        },
+        horizon_months: args.horizon_months,
+        discount_rate: args.discount_rate,
+        lang: lang(args.lang),
+    };
+    let report = plan(&file, &options).map_err(|e| plan_file::error(&args.file, e))?;
+    let text = match args.format {
+        PlanFormat::Json => output::json(&report)?,
+        PlanFormat::Text => render_text(&report),
+        PlanFormat::Md => render_md(&report),
+    };
+    output::write(out, &text)
+}
+
+pub fn lang(l: LangArg) -> Lang {
+    match l {
+        LangArg::En => Lang::En,
+        LangArg::Ja => Lang::Ja,
+    }
+}
+
+fn score(v: ltv_core::Decimal) -> String {
+    if v.fract().is_zero() {
+        group(v, 0)
+    } else {
+        money(v)
+    }
+}
+
+fn ice(i: &PlannedInitiative) -> String {
+    match &i.ice {
+        Some(s) => format!(
+            "{}/{}/{}",
+            group(s.impact.mean, 1),
+            group(s.confidence.mean, 1),
+            group(s.ease.mean, 1)
+        ),
+        None => "-".to_owned(),
+    }
+}
+
+fn raters(i: &PlannedInitiative) -> String {
+    match &i.ice {
+        Some(s) if s.raters > 1 => {
+            let spread = s.impact.spread.max(s.confidence.spread).max(s.ease.spread);
+            format!("{} (±{})", s.raters, group(spread, 1))
+        }
+        Some(s) => s.raters.to_string(),
+        None => "-".to_owned(),
+    }
+}
+
+fn payback(i: &PlannedInitiative) -> String {
+    i.payback_month
+        .map(|m| format!("month {m}"))
+        .unwrap_or_else(|| "never".to_owned())
+}
+
+fn flags(i: &PlannedInitiative) -> String {
+    let mut f = Vec::new();
+    if i.disagreement {
+        f.push(format!(
+            "impact? (yours #{}, model #{})",
+            i.subjective_impact_rank.unwrap_or(0),
+            i.model_impact_rank
+        ));
+    }
+    if i.verdict_flips {
+        f.push("horizon-sensitive".to_owned());
+    }
+    f.join("; ")
+}
+
+fn row(i: &PlannedInitiative) -> Vec<String> {
+    vec![
+        i.rank.to_string(),
+        i.name.clone(),
+        i.team.to_string(),
+        score(i.score),
+        ice(i),
+        raters(i),
+        format!("{} {}", i.driver, i.change),
+        i.model_ltv_change_pct
+            .map(signed)
+            .unwrap_or_else(|| "-".into()),
+        money(i.model_profit_change),
+        money(i.total_cost),
+        payback(i),
+        i.roi.map(percent).unwrap_or_else(|| "-".into()),
+        money(i.npv),
+        format!("{}/{}/{}", i.rank_low, i.rank, i.rank_high),
+        flags(i),
+    ]
+}
+
+const HEADER: [&str; 15] = [
+    "#",
+    "initiative",
+    "team",
+    "score",
+    "I/C/E",
+    "raters",
+    "move",
+    "LTV",
+    "contribution",
+    "cost",
+    "payback",
+    "ROI",
+    "NPV",
+    "rank low/likely/high",
+    "flags",
+];
+
+fn notes(r: &PlanReport) -> String {
+    let mut s = format!("score: {}\n", r.score_formula);
+    s.push_str(&format!("ties: {}\n", r.tie_order));
+    s.push_str(&format!(
+        "money: contribution, cost, ROI and NPV over {} months; NPV at {} a year, {}\n",
+        r.horizon_months,
+        percent(r.discount_rate),
+        r.npv_convention
+    ));
+    if r.has_ranges {
+        s.push_str(&format!(
+            "ranges: in the top {} in the low, likely and high cases: {}\n",
+            r.top_n,
+            if r.stays_on_top.is_empty() {
+                "none".to_owned()
+            } else {
+                r.stays_on_top.join(", ")
+            }
+        ));
+    }
+    s.push_str(
+        "impact?: subjective Impact and the model's contribution are at least half the list apart\n",
+    );
+    s
+}
+
+fn render_text(r: &PlanReport) -> String {
+    let mut t = Table::new(HEADER);
+    for i in &r.initiatives {
+        t.push(row(i));
+    }
+    format!("{}\n{}\n{}\n", t.render(), notes(r), r.summary)
+}
+
+fn md_cell(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+fn render_md(r: &PlanReport) -> String {
+    let mut s = format!("| {} |\n", HEADER.join(" | "));
+    s.push_str(&format!(
+        "|{}\n",
+        HEADER
+            .iter()
+            .enumerate()
+            .map(|(i, _)| if i == 1 || i == 2 || i == 6 || i == 14 {
+                "---|"
+            } else {
+                "---:|"
+            })
+            .collect::<String>()
+    ));
+    for i in &r.initiatives {
+        let cells: Vec<String> = row(i).iter().map(|c| md_cell(c)).collect();
+        s.push_str(&format!("| {} |\n", cells.join(" | ")));
+    }
+    s.push('\n');
+    for line in notes(r).lines() {
+        s.push_str(&format!("- {}\n", md_cell(line)));
+    }
+    s.push_str(&format!("\n{}\n", r.summary));
+    s
+}
