@@ -90,7 +90,7 @@ pub use levers::{levers, standard_move, Lever, LeversReport, RankedBy, SkippedLe
 pub use plan::{
     plan, strong_disagreement, PlanOptions, PlanReport, PlannedInitiative, TIE_ORDER, TOP_N,
 };
-pub use roi::{roi, RoiOptions, RoiReport, Verdict, NPV_CONVENTION, VERDICT_HORIZONS};
+pub use roi::{roi, roi_of, RoiOptions, RoiReport, Verdict, NPV_CONVENTION, VERDICT_HORIZONS};
 pub use rust_decimal::Decimal;
 pub use simulate::{MonthRow, Outcome};
 pub use summary::Lang;

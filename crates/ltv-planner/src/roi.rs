@@ -352,6 +352,16 @@ pub fn roi(
     Ok(report)
 }
 
+/// The ROI case of the initiative named `name` in `file`, on its own baseline: what
+/// `ltv roi --baseline FILE --initiative NAME` runs.
+///
+/// # Errors
+/// [`PlanError::UnknownInitiative`]; as for [`roi`].
+pub fn roi_of(file: &crate::file::PlanFile, name: &str, options: &RoiOptions) -> Result<RoiReport> {
+    let initiative = file.initiative(name)?;
+    roi(file.baseline_for(initiative)?, initiative, options)
+}
+
 fn normalize_row(r: &mut MonthRow) {
     for v in [
         &mut r.customers_baseline,

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use anyhow::Result;
-use ltv_core::present::{group, money, percent};
+use ltv_core::present::{group, money};
 use ltv_planner::{plan, Lang, PlanOptions, PlanReport, PlannedInitiative, ScoreMode};
 
 use crate::args::{LangArg, ModeArg, PlanArgs, PlanFormat};
@@ -30,6 +30,14 @@ pub fn run(args: &PlanArgs, out: &mut dyn Write) -> Result<()> {
         PlanFormat::Md => render_md(&report),
     };
     output::write(out, &text)
+}
+
+/// A fraction as a percentage (`1.739` → `173.9%`), without overflowing.
+pub fn percent(fraction: ltv_core::Decimal) -> String {
+    match fraction.checked_mul(ltv_core::Decimal::ONE_HUNDRED) {
+        Some(p) => format!("{}%", group(p, ltv_core::present::PERCENT_DP)),
+        None => "too large".to_owned(),
+    }
 }
 
 pub fn lang(l: LangArg) -> Lang {
@@ -121,7 +129,7 @@ const HEADER: [&str; 15] = [
     "I/C/E",
     "raters",
     "move",
-    "LTV",
+    "LTV change",
     "contribution",
     "cost",
     "payback",

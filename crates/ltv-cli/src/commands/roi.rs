@@ -3,14 +3,14 @@
 use std::io::Write;
 
 use anyhow::{anyhow, Result};
-use ltv_core::present::{group, money, percent};
+use ltv_core::present::{group, money};
 use ltv_planner::{
-    roi, Baseline, Change, Estimate, Initiative, PlanError, RoiOptions, RoiReport, Scenario,
-    SubscriptionBaseline, Team,
+    roi, roi_of, Baseline, Change, Estimate, Initiative, PlanError, RoiOptions, RoiReport,
+    Scenario, SubscriptionBaseline, Team,
 };
 
 use crate::args::{Format, RoiArgs};
-use crate::commands::plan::lang;
+use crate::commands::plan::{lang, percent};
 use crate::commands::plan_file;
 use crate::error::flag;
 use crate::output::{self, KvTable, Table};
@@ -25,10 +25,7 @@ pub fn run(args: &RoiArgs, out: &mut dyn Write) -> Result<()> {
     let report = match (&args.baseline, &args.initiative) {
         (Some(path), Some(name)) => {
             let file = plan_file::load(path, None)?;
-            let err = |e| plan_file::error(path, e);
-            let initiative = file.initiative(name).map_err(err)?;
-            let baseline = file.baseline_for(initiative).map_err(err)?;
-            roi(baseline, initiative, &options).map_err(err)?
+            roi_of(&file, name, &options).map_err(|e| plan_file::error(path, e))?
         }
         _ => {
             let (baseline, initiative) = from_flags(args)?;
