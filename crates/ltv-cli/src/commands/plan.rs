@@ -78,28 +78,34 @@ fn raters(i: &PlannedInitiative) -> String {
     }
 }
 
-fn payback(i: &PlannedInitiative) -> String {
-    i.payback_month
-        .map(|m| format!("month {m}"))
-        .unwrap_or_else(|| "never".to_owned())
+fn payback(i: &PlannedInitiative, lang: Lang) -> String {
+    match (i.payback_month, lang) {
+        (Some(m), Lang::En) => format!("month {m}"),
+        (Some(m), Lang::Ja) => format!("{m}か月目"),
+        (None, Lang::En) => "never".to_owned(),
+        (None, Lang::Ja) => "回収せず".to_owned(),
+    }
 }
 
-fn flags(i: &PlannedInitiative) -> String {
+fn flags(i: &PlannedInitiative, lang: Lang) -> String {
     let mut f = Vec::new();
+    let (subjective, model) = (i.subjective_impact_rank.unwrap_or(0), i.model_impact_rank);
     if i.disagreement {
-        f.push(format!(
-            "impact? (yours #{}, model #{})",
-            i.subjective_impact_rank.unwrap_or(0),
-            i.model_impact_rank
-        ));
+        f.push(match lang {
+            Lang::En => format!("impact? (yours #{subjective}, model #{model})"),
+            Lang::Ja => format!("Impact要確認（主観{subjective}位、モデル{model}位）"),
+        });
     }
     if i.verdict_flips {
-        f.push("horizon-sensitive".to_owned());
+        f.push(match lang {
+            Lang::En => "horizon-sensitive".to_owned(),
+            Lang::Ja => "期間で結論が変わる".to_owned(),
+        });
     }
-    f.join("; ")
+    f.join(if lang == Lang::En { "; " } else { "、" })
 }
 
-fn row(i: &PlannedInitiative) -> Vec<String> {
+fn row(i: &PlannedInitiative, lang: Lang) -> Vec<String> {
     vec![
         i.rank.to_string(),
         i.name.clone(),
@@ -113,11 +119,11 @@ fn row(i: &PlannedInitiative) -> Vec<String> {
             .unwrap_or_else(|| "-".into()),
         money(i.model_profit_change),
         money(i.total_cost),
-        payback(i),
+        payback(i, lang),
         i.roi.map(percent).unwrap_or_else(|| "-".into()),
         money(i.npv),
         format!("{}/{}/{}", i.rank_low, i.rank, i.rank_high),
-        flags(i),
+        flags(i, lang),
     ]
 }
 
@@ -165,10 +171,54 @@ fn notes(r: &PlanReport) -> String {
     s
 }
 
+/// Column headings of the Markdown table in Japanese.
+const HEADER_JA: [&str; 15] = [
+    "順位",
+    "施策",
+    "担当",
+    "スコア",
+    "I/C/E",
+    "評価者数",
+    "変化",
+    "LTV変化",
+    "貢献利益",
+    "費用",
+    "投資回収",
+    "ROI",
+    "NPV",
+    "順位（悲観/標準/楽観）",
+    "注意",
+];
+
+fn notes_ja(r: &PlanReport) -> String {
+    let mut s = format!("スコア：{}\n", r.score_formula);
+    s.push_str(
+        "同点の順序：スコア、NPV（高い順）、初期費用＋年間費用（低い順）、名前、ファイル内の順\n",
+    );
+    s.push_str(&format!(
+        "金額：貢献利益・費用・ROI・NPVは{}か月の合計。NPVは年率{}で割引（初期費用は0か月目に割引なしで計上、t か月目のキャッシュフローは (1 + 年率)^(-t/12) で割引）\n",
+        r.horizon_months,
+        percent(r.discount_rate)
+    ));
+    if r.has_ranges {
+        s.push_str(&format!(
+            "見積もりの幅：悲観・標準・楽観のいずれでも上位{}位に残る施策：{}\n",
+            r.top_n,
+            if r.stays_on_top.is_empty() {
+                "なし".to_owned()
+            } else {
+                r.stays_on_top.join("、")
+            }
+        ));
+    }
+    s.push_str("Impact要確認：主観的なImpactの順位とモデルの貢献利益の順位が一覧の半分以上離れている施策\n");
+    s
+}
+
 fn render_text(r: &PlanReport) -> String {
     let mut t = Table::new(HEADER);
     for i in &r.initiatives {
-        t.push(row(i));
+        t.push(row(i, Lang::En));
     }
     format!("{}\n{}\n{}\n", t.render(), notes(r), r.summary)
 }
@@ -177,8 +227,13 @@ fn md_cell(s: &str) -> String {
     s.replace('|', "\\|")
 }
 
+/// The Markdown table; headings, payback and flags follow `--lang`.
 fn render_md(r: &PlanReport) -> String {
-    let mut s = format!("| {} |\n", HEADER.join(" | "));
+    let header = match r.lang {
+        Lang::En => HEADER,
+        Lang::Ja => HEADER_JA,
+    };
+    let mut s = format!("| {} |\n", header.join(" | "));
     s.push_str(&format!(
         "|{}\n",
         HEADER
@@ -192,11 +247,15 @@ fn render_md(r: &PlanReport) -> String {
             .collect::<String>()
     ));
     for i in &r.initiatives {
-        let cells: Vec<String> = row(i).iter().map(|c| md_cell(c)).collect();
+        let cells: Vec<String> = row(i, r.lang).iter().map(|c| md_cell(c)).collect();
         s.push_str(&format!("| {} |\n", cells.join(" | ")));
     }
     s.push('\n');
-    for line in notes(r).lines() {
+    let notes = match r.lang {
+        Lang::En => notes(r),
+        Lang::Ja => notes_ja(r),
+    };
+    for line in notes.lines() {
         s.push_str(&format!("- {}\n", md_cell(line)));
     }
     s.push_str(&format!("\n{}\n", r.summary));
