@@ -1,6 +1,6 @@
 //! ROI cases: one initiative against the baseline, month by month.
 
-use ltv_core::{ltv_cac_ratio, Band};
+use ltv_core::Band;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -164,12 +164,6 @@ pub struct RoiReport {
     pub currency: String,
 }
 
-fn ratio(ltv: Decimal, cac: Option<Decimal>) -> Result<Option<Decimal>> {
-    cac.map(|c| ltv_cac_ratio(ltv, c).map(|r| r.normalize()))
-        .transpose()
-        .map_err(|e| PlanError::core(None, "baseline", e))
-}
-
 /// The baseline with the initiative's move at full effect, checked.
 pub(crate) fn moved(
     baseline: &Baseline,
@@ -267,8 +261,8 @@ pub fn roi(
     }
     let ltv_before = baseline.ltv()?;
     let ltv_after = scen.ltv()?;
-    let ratio_before = ratio(ltv_before, baseline.cac())?;
-    let ratio_after = ratio(ltv_after, scen.cac())?;
+    let ratio_before = baseline.ltv_cac_ratio(ltv_before)?;
+    let ratio_after = scen.ltv_cac_ratio(ltv_after)?;
     let simulated = options.horizon_months.max(36);
     let case = Case {
         base: baseline.monthly()?,
