@@ -228,3 +228,27 @@ fn every_business_model_has_an_ltv_from_core() {
     assert_eq!(shop.model, "ecommerce");
     assert_eq!(shop.drivers.len(), 5);
 }
+
+#[test]
+fn csv_rice_columns() {
+    let csv = "name,team,driver,change,reach,rice_impact,rice_confidence,effort\nUpsell,sales,arpu,+5%,600,1,0.8,3\n";
+    let f = PlanFile::from_csv_str(csv, sample()).unwrap();
+    let report = plan(
+        &f,
+        &PlanOptions {
+            mode: ScoreMode::Rice,
+            ..PlanOptions::default()
+        },
+    )
+    .unwrap();
+    // 600 × 1 × 0.8 ÷ 3
+    assert_eq!(report.initiatives[0].score, d("160"));
+    let err = plan(&f, &PlanOptions::default()).unwrap_err();
+    assert_eq!(err.initiative(), Some("Upsell"));
+    let bad = csv.replace(",1,0.8,", ",4,0.8,");
+    let err = PlanFile::from_csv_str(&bad, sample()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "initiative \"Upsell\": rice.impact must be one of 3 (massive), 2 (high), 1 (medium), 0.5 (low), 0.25 (minimal), got 4 (line 2, column 27)"
+    );
+}
