@@ -10,9 +10,11 @@ use ltv_core::Decimal;
 use crate::decimal_arg;
 
 mod calc;
+mod plan;
 mod unit;
 
 pub use calc::*;
+pub use plan::*;
 pub use unit::*;
 
 /// Customer lifetime value, unit economics, segments, forecasts and plans.
@@ -40,6 +42,21 @@ pub enum Command {
         after_help = "Example:\n  ltv unit-economics --ltv 140000 --cac 56000 --arpu 10000 --margin 0.7"
     )]
     UnitEconomics(UnitEconomicsArgs),
+    /// Which driver moves LTV and LTV/CAC most: standard moves, elasticities, ranked.
+    #[command(
+        after_help = "Examples:\n  ltv levers --arpu 10000 --churn 0.05 --margin 0.7 --cac 56000\n  ltv levers --model ecommerce --aov 8000 --frequency 4 --lifespan 5 --margin 0.3\n  ltv levers --baseline examples/initiatives.toml --format json"
+    )]
+    Levers(LeversArgs),
+    /// Ranked initiative backlog: ICE/RICE scores, model impact, payback, ROI, NPV.
+    #[command(
+        after_help = "Examples:\n  ltv plan examples/initiatives.toml\n  ltv plan examples/initiatives.toml --mode ice-mean --lang ja --format md\n  ltv plan initiatives.csv --baseline examples/initiatives.toml"
+    )]
+    Plan(PlanArgs),
+    /// ROI case of one initiative: monthly simulation, payback, ROI, NPV, summary.
+    #[command(
+        after_help = "Examples:\n  ltv roi --baseline examples/initiatives.toml --initiative \"Onboarding programme\"\n  ltv roi --arpu 10000 --margin 0.7 --churn 0.05 --new-churn 0.04 --customers 2000 \\\n      --new-customers-per-month 100 --cac 56000 --investment-one-off 3000000 \\\n      --investment-per-year 6000000 --ramp-months 3 --currency ¥ --lang ja"
+    )]
+    Roi(RoiArgs),
 }
 
 /// Output format of commands that print one record.

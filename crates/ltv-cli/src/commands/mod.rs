@@ -3,6 +3,10 @@
 
 mod cac;
 mod calc;
+mod levers;
+mod plan;
+mod plan_file;
+mod roi;
 mod unit_economics;
 
 use std::io::Write;
@@ -17,5 +21,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Calc(model) => calc::run(model, out),
         Command::Cac(args) => cac::run(&args, out),
         Command::UnitEconomics(args) => unit_economics::run(&args, out),
+        Command::Levers(args) => levers::run(&args, out),
+        Command::Plan(args) => plan::run(&args, out),
+        Command::Roi(args) => roi::run(&args, out),
     }
 }
