@@ -287,7 +287,7 @@ pub struct RetentionForecast {
     pub del: Option<f64>,
     /// `value_per_period × del`, the discounted LTV of a new subscriber.
     pub ltv_new_customer: Option<Decimal>,
-    /// DERL for customers with 0..periods renewals.
+    /// DERL for customers with 0..=periods renewals.
     pub derl: Vec<DerlPoint>,
 }
 
@@ -332,8 +332,8 @@ pub fn forecast_retention(
         }
     };
     let del = p.del(d);
-    let mut derl = Vec::with_capacity(request.periods as usize);
-    for renewals in 0..request.periods {
+    let mut derl = Vec::with_capacity(request.periods as usize + 1);
+    for renewals in 0..=request.periods {
         let x = p.derl(d, renewals);
         derl.push(DerlPoint {
             renewals,

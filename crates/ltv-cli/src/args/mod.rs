@@ -10,9 +10,11 @@ use ltv_core::Decimal;
 use crate::decimal_arg;
 
 mod calc;
+mod forecast;
 mod unit;
 
 pub use calc::*;
+pub use forecast::*;
 pub use unit::*;
 
 /// Customer lifetime value, unit economics, segments, forecasts and plans.
@@ -40,6 +42,9 @@ pub enum Command {
         after_help = "Example:\n  ltv unit-economics --ltv 140000 --cac 56000 --arpu 10000 --margin 0.7"
     )]
     UnitEconomics(UnitEconomicsArgs),
+    /// Probabilistic forecasts: subscription retention (sBG).
+    #[command(subcommand)]
+    Forecast(ForecastCommand),
 }
 
 /// Output format of commands that print one record.

@@ -1,0 +1,48 @@
+//! `ltv forecast …`: map flags to an `ltv-forecast` request, call it, render.
+
+mod retention;
+
+use std::io::Write;
+
+use anyhow::Result;
+use ltv_forecast::ForecastError;
+
+use crate::args::ForecastCommand;
+use crate::error::flag;
+
+pub fn run(cmd: ForecastCommand, out: &mut dyn Write) -> Result<()> {
+    match cmd {
+        ForecastCommand::Retention(args) => retention::run(&args, out),
+    }
+}
+
+/// A [`ForecastError`] phrased in terms of the command-line flags.
+fn error(err: ForecastError) -> anyhow::Error {
+    match err {
+        ForecastError::OutOfRange {
+            field,
+            value,
+            allowed,
+        } => anyhow::anyhow!(
+            "invalid value for {}: must be {allowed}, got {value}",
+            flag(field)
+        ),
+        other => anyhow::Error::new(other),
+    }
+}
+
+/// A float for humans: rounded once by `ltv_core::present` to `dp` places.
+fn num(x: f64, dp: u32) -> String {
+    match ltv_core::Decimal::try_from(x) {
+        Ok(d) => ltv_core::present::group(d, dp),
+        Err(_) => x.to_string(),
+    }
+}
+
+/// A probability for humans: `0.631` → `63.1%`.
+fn pct(x: f64) -> String {
+    match ltv_core::Decimal::try_from(x) {
+        Ok(d) => ltv_core::present::percent(d),
+        Err(_) => x.to_string(),
+    }
+}
