@@ -55,6 +55,7 @@ pub mod fit_check;
 pub mod gamma_gamma;
 pub mod history;
 mod optimize;
+mod quadrature;
 pub mod sbg;
 mod special;
 
