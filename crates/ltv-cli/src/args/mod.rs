@@ -11,10 +11,12 @@ use crate::decimal_arg;
 
 mod calc;
 mod forecast;
+mod transactions;
 mod unit;
 
 pub use calc::*;
 pub use forecast::*;
+pub use transactions::*;
 pub use unit::*;
 
 /// Customer lifetime value, unit economics, segments, forecasts and plans.
@@ -42,7 +44,33 @@ pub enum Command {
         after_help = "Example:\n  ltv unit-economics --ltv 140000 --cac 56000 --arpu 10000 --margin 0.7"
     )]
     UnitEconomics(UnitEconomicsArgs),
-    /// Probabilistic forecasts: subscription retention (sBG).
+    /// One row per customer: first/last order, orders, frequency, monetary, recency,
+    /// tenure, channel.
+    #[command(
+        after_help = "Example:\n  ltv customers orders.csv --as-of 2024-06-30 --format csv\n  ltv customers cdnow.csv --date-col date"
+    )]
+    Customers(CustomersArgs),
+    /// RFM scores (1..B, rank-based or explicit breaks) and named segments.
+    #[command(
+        after_help = "Example:\n  ltv rfm orders.csv --format csv > rfm.csv\n  ltv rfm orders.csv --summary\n  ltv rfm orders.csv --segments rf-grid\n  ltv rfm orders.csv --bins 3 --segments my-segments.toml\n  ltv rfm orders.csv --r-breaks 30,90,180,365 --f-breaks 1,2,4,8 --m-breaks 50,100,250,500"
+    )]
+    Rfm(RfmArgs),
+    /// Cohort matrix: retention, revenue or cumulative LTV by period since acquisition.
+    #[command(
+        after_help = "Example:\n  ltv cohort orders.csv --by month --metric retention --format csv > cohorts.csv\n  ltv cohort orders.csv --by channel --metric ltv"
+    )]
+    Cohort(CohortArgs),
+    /// Per acquisition channel: customers, revenue, LTV at a horizon, CAC, LTV/CAC.
+    #[command(
+        after_help = "Example:\n  ltv channels orders.csv --cac spend.csv --horizon-months 12\n\nThe CAC file has a header and the columns channel,spend[,new_customers]."
+    )]
+    Channels(ChannelsArgs),
+    /// Average order value, purchase frequency, churn and lifespan from the data, and
+    /// the LTV they imply.
+    #[command(after_help = "Example:\n  ltv drivers orders.csv --margin 0.4")]
+    Drivers(DriversArgs),
+    /// Probabilistic forecasts: subscription retention (sBG), repeat purchases
+    /// (BG/NBD), spend (Gamma-Gamma) and per-customer CLV.
     #[command(subcommand)]
     Forecast(ForecastCommand),
 }

@@ -3,7 +3,14 @@
 
 mod cac;
 mod calc;
+mod channels;
+mod cohort;
+mod csv_out;
+mod customers;
+mod drivers;
 mod forecast;
+pub(crate) mod load;
+mod rfm;
 mod unit_economics;
 
 use std::io::Write;
@@ -18,6 +25,11 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Calc(model) => calc::run(model, out),
         Command::Cac(args) => cac::run(&args, out),
         Command::UnitEconomics(args) => unit_economics::run(&args, out),
+        Command::Customers(args) => customers::run(&args, out),
+        Command::Rfm(args) => rfm::run(&args, out),
+        Command::Cohort(args) => cohort::run(&args, out),
+        Command::Channels(args) => channels::run(&args, out),
+        Command::Drivers(args) => drivers::run(&args, out),
         Command::Forecast(cmd) => forecast::run(cmd, out),
     }
 }
