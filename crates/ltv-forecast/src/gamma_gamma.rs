@@ -19,7 +19,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::error::ForecastError;
-use crate::history::CustomerSummary;
+use crate::history::{summarise, CustomerHistory, CustomerSummary, TimeUnit};
 use crate::optimize::{minimise, Convergence};
 use crate::sbg::to_decimal;
 use crate::special::ln_gamma;
@@ -175,6 +175,20 @@ pub fn fit_gamma_gamma(customers: &[CustomerSummary]) -> Result<GammaGammaFit, F
         frequency_spend_correlation: rho,
         warnings,
     })
+}
+
+/// Summarises `histories` at `calibration_end` (day number, inclusive) and fits the
+/// Gamma-Gamma model to the repeat buyers: the shape of `ltv forecast spend`.
+///
+/// # Errors
+/// Those of [`summarise`] and [`fit_gamma_gamma`].
+pub fn forecast_spend(
+    histories: &[CustomerHistory],
+    calibration_end: i64,
+) -> Result<GammaGammaFit, ForecastError> {
+    // spend does not depend on the time unit
+    let summaries = summarise(histories, calibration_end, TimeUnit::Day)?;
+    fit_gamma_gamma(&summaries.customers)
 }
 
 /// Pearson correlation (0 when either variable is constant).

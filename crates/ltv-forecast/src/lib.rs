@@ -48,6 +48,7 @@
 #![warn(missing_docs)]
 
 pub mod bgnbd;
+mod calendar;
 pub mod clv;
 mod cohort_matrix;
 mod error;
@@ -55,18 +56,21 @@ pub mod fit_check;
 pub mod gamma_gamma;
 pub mod history;
 mod optimize;
+pub mod purchases;
 mod quadrature;
 pub mod sbg;
 mod special;
 
 pub use bgnbd::{fit_bgnbd, BgNbdFit, BgNbdParams, Compressed, Observation};
-pub use clv::{clv, customer_clv, ClvReport, ClvRequest, CustomerClv};
+pub use calendar::iso_date;
+pub use clv::{clv, customer_clv, forecast_clv, ClvReport, ClvRequest, CustomerClv};
 pub use cohort_matrix::survivors_from_retention_csv;
 pub use error::ForecastError;
-pub use fit_check::{fit_check, Comparison, FitCheck, TrackingPoint};
-pub use gamma_gamma::{fit_gamma_gamma, GammaGammaFit, GammaGammaParams};
+pub use fit_check::{fit_check, holdout, Comparison, FitCheck, Holdout, TrackingPoint};
+pub use gamma_gamma::{fit_gamma_gamma, forecast_spend, GammaGammaFit, GammaGammaParams};
 pub use history::{summarise, CustomerHistory, CustomerSummary, Purchase, Summaries, TimeUnit};
 pub use optimize::Convergence;
+pub use purchases::{forecast_purchases, NewCustomerPoint, PurchasesReport};
 pub use sbg::{
     fit_sbg, forecast_retention, CohortSurvivors, DerlPoint, RetentionForecast, RetentionRequest,
     SbgFit, SbgParams,
