@@ -284,6 +284,7 @@ impl Compressed {
                 .or_default()
                 .push((f64::from_bits(tx), f64::from_bits(t), n as f64));
         }
+        // a fixed summation order makes the fit bit-for-bit reproducible
         let mut groups: Vec<_> = by_x.into_iter().collect();
         groups.sort_by_key(|g| g.0);
         for g in &mut groups {

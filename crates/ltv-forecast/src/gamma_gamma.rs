@@ -122,10 +122,12 @@ pub fn fit_gamma_gamma(customers: &[CustomerSummary]) -> Result<GammaGammaFit, F
             ),
         });
     }
-    let rows: Vec<(u32, f64, f64)> = rows
+    let mut rows: Vec<(u32, f64, f64)> = rows
         .into_iter()
         .map(|((x, m), n)| (x, f64::from_bits(m), n))
         .collect();
+    // a fixed summation order makes the fit bit-for-bit reproducible
+    rows.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
     let objective = |v: &[f64]| {
         let p = GammaGammaParams {
             p: v[0].exp(),

@@ -115,7 +115,9 @@ pub struct Summaries {
 /// 1997-01-01 has T = 38.86 weeks at 1997-09-30.
 ///
 /// # Errors
-/// [`ForecastError::History`] for a negative purchase amount.
+/// [`ForecastError::History`] for a day with a negative net amount;
+/// [`ForecastError::NotEnoughData`] when no customer bought on or before
+/// `calibration_end`.
 pub fn summarise(
     histories: &[CustomerHistory],
     calibration_end: i64,
@@ -157,6 +159,14 @@ pub fn summarise(
             recency: (last - first) as f64 / unit.days(),
             age: (calibration_end - first) as f64 / unit.days(),
             mean_repeat_spend: mean,
+        });
+    }
+    if customers.is_empty() {
+        return Err(ForecastError::NotEnoughData {
+            reason: format!(
+                "no customer made a purchase on or before the calibration end {}",
+                crate::calendar::iso_date(calibration_end)
+            ),
         });
     }
     Ok(Summaries {
