@@ -15,10 +15,10 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::bgnbd::{fit_bgnbd, BgNbdFit, BgNbdParams, Observation};
+use crate::decimal::to_decimal;
 use crate::error::ForecastError;
 use crate::gamma_gamma::{fit_gamma_gamma, GammaGammaFit, GammaGammaParams};
 use crate::history::{summarise, CustomerHistory, CustomerSummary, Summaries, TimeUnit};
-use crate::sbg::to_decimal;
 
 /// The discounting convention, as printed in reports.
 pub const DISCOUNTING: &str = "monthly discount rate; each month's expected margin is discounted as a cash flow at the end of that month, by (1 + d)^m";

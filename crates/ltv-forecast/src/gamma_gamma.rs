@@ -18,10 +18,10 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::decimal::to_decimal;
 use crate::error::ForecastError;
 use crate::history::{summarise, CustomerHistory, CustomerSummary, TimeUnit};
 use crate::optimize::{minimise, Convergence};
-use crate::sbg::to_decimal;
 use crate::special::ln_gamma;
 
 /// |correlation| between frequency and mean spend above which the fit warns.

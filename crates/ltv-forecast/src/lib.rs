@@ -51,6 +51,7 @@ pub mod bgnbd;
 mod calendar;
 pub mod clv;
 mod cohort_matrix;
+mod decimal;
 mod error;
 pub mod fit_check;
 pub mod gamma_gamma;

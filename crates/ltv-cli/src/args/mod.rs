@@ -71,7 +71,10 @@ pub enum Command {
     Drivers(DriversArgs),
     /// Probabilistic forecasts: subscription retention (sBG), repeat purchases
     /// (BG/NBD), spend (Gamma-Gamma) and per-customer CLV.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  ltv forecast retention --survivors 1000,631,468,382,326,289,262,241\n  ltv forecast clv orders.csv --calibration-end 2024-06-30 --horizon-months 12 --margin 0.3"
+    )]
     Forecast(ForecastCommand),
 }
 

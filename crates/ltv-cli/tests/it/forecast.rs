@@ -82,7 +82,7 @@ fn retention_errors_name_the_flag_or_cell() {
     let err = fails(&["forecast", "retention", "--survivors", "100,90,95"]);
     assert_eq!(
         err,
-        "error: cohort --survivors, period 2: survivors must not increase (sBG models contractual churn): 95 after 90\n"
+        "error: cohort --survivors, period 2: survivors must not increase, got 95 after 90 (sBG models contractual churn: counts of customers who never left, not of customers active in a period)\n"
     );
     let err = fails(&[
         "forecast",
