@@ -10,11 +10,15 @@ use ltv_core::Decimal;
 use crate::decimal_arg;
 
 mod calc;
+mod forecast;
 mod plan;
+mod transactions;
 mod unit;
 
 pub use calc::*;
+pub use forecast::*;
 pub use plan::*;
+pub use transactions::*;
 pub use unit::*;
 
 /// Customer lifetime value, unit economics, segments, forecasts and plans.
@@ -57,6 +61,38 @@ pub enum Command {
         after_help = "Examples:\n  ltv roi --baseline examples/initiatives.toml --initiative \"Onboarding programme\"\n  ltv roi --arpu 10000 --margin 0.7 --churn 0.05 --new-churn 0.04 --customers 2000 \\\n      --new-customers-per-month 100 --cac 56000 --investment-one-off 3000000 \\\n      --investment-per-year 6000000 --ramp-months 3 --currency ¥ --lang ja"
     )]
     Roi(RoiArgs),
+    /// One row per customer: first/last order, orders, frequency, monetary, recency,
+    /// tenure, channel.
+    #[command(
+        after_help = "Example:\n  ltv customers orders.csv --as-of 2024-06-30 --format csv\n  ltv customers cdnow.csv --date-col date"
+    )]
+    Customers(CustomersArgs),
+    /// RFM scores (1..B, rank-based or explicit breaks) and named segments.
+    #[command(
+        after_help = "Example:\n  ltv rfm orders.csv --format csv > rfm.csv\n  ltv rfm orders.csv --summary\n  ltv rfm orders.csv --segments rf-grid\n  ltv rfm orders.csv --bins 3 --segments my-segments.toml\n  ltv rfm orders.csv --r-breaks 30,90,180,365 --f-breaks 1,2,4,8 --m-breaks 50,100,250,500"
+    )]
+    Rfm(RfmArgs),
+    /// Cohort matrix: retention, revenue or cumulative LTV by period since acquisition.
+    #[command(
+        after_help = "Example:\n  ltv cohort orders.csv --by month --metric retention --format csv > cohorts.csv\n  ltv cohort orders.csv --by channel --metric ltv"
+    )]
+    Cohort(CohortArgs),
+    /// Per acquisition channel: customers, revenue, LTV at a horizon, CAC, LTV/CAC.
+    #[command(
+        after_help = "Example:\n  ltv channels orders.csv --cac spend.csv --horizon-months 12\n\nThe CAC file has a header and the columns channel,spend[,new_customers]."
+    )]
+    Channels(ChannelsArgs),
+    /// Average order value, purchase frequency, churn and lifespan from the data, and
+    /// the LTV they imply.
+    #[command(after_help = "Example:\n  ltv drivers orders.csv --margin 0.4")]
+    Drivers(DriversArgs),
+    /// Probabilistic forecasts: subscription retention (sBG), repeat purchases
+    /// (BG/NBD), spend (Gamma-Gamma) and per-customer CLV.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  ltv forecast retention --survivors 1000,631,468,382,326,289,262,241\n  ltv forecast clv orders.csv --calibration-end 2024-06-30 --horizon-months 12 --margin 0.3"
+    )]
+    Forecast(ForecastCommand),
 }
 
 /// Output format of commands that print one record.
