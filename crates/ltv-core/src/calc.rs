@@ -10,6 +10,7 @@ use crate::unit_economics::{ltv_cac_ratio, payback_periods, Band};
 
 /// An LTV model with its inputs. Serialises with a `"model"` tag followed by the inputs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "model", rename_all = "snake_case")]
 pub enum LtvModel {
     /// ARPU × margin ÷ churn (optionally discounted, finite horizon).
@@ -114,6 +115,7 @@ impl LtvModel {
 
 /// The result of [`LtvModel::evaluate`]: the inputs echoed, the LTV and unit economics.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CalcReport {
     /// The model and its inputs (flattened into the JSON object).
     #[serde(flatten)]

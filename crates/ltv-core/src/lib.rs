@@ -33,7 +33,7 @@
 #![warn(missing_docs)]
 
 mod calc;
-mod checked;
+pub mod checked;
 mod error;
 mod ltv;
 pub mod present;
@@ -45,4 +45,7 @@ pub use error::{CoreError, Result};
 pub use ltv::{expected_lifespan, Ecommerce, General, Profit, Revenue, Subscription};
 pub use rate::{non_negative, positive, Churn, DiscountRate, Margin};
 pub use rust_decimal::Decimal;
-pub use unit_economics::{cac, ltv_cac_ratio, payback_periods, Band, UnitEconomics};
+pub use unit_economics::{
+    cac, ltv_cac_ratio, payback_periods, Band, CacReport, CacRequest, UnitEconomics,
+    UnitEconomicsRequest,
+};

@@ -30,6 +30,7 @@ fn is_zero(d: &Decimal) -> bool {
 ///
 /// and with H = ∞, LTV = ARPU · m · (1 + d) ÷ (churn + d); with d = 0, ARPU · m ÷ churn.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Subscription {
     /// Average revenue per user and period (money), > 0.
@@ -133,6 +134,7 @@ fn discounted_periods(churn: Decimal, d: Decimal, horizon: u32) -> Result<Decima
 
 /// General LTV = average purchase value × gross margin × purchase frequency × lifespan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct General {
     /// Average purchase value (money), > 0.
@@ -182,6 +184,7 @@ impl General {
 ///
 /// The SaaS variant is ARPU × average lifetime in months: price = ARPU, frequency = 1.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Revenue {
     /// Average purchase value (money), > 0.
@@ -223,6 +226,7 @@ impl Revenue {
 
 /// Profit-based LTV = (price × frequency × lifespan × gross margin) − (CAC + retention cost).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Profit {
     /// Average purchase value (money), > 0.
@@ -278,6 +282,7 @@ impl Profit {
 
 /// E-commerce LTV = average order value × purchases per year × lifespan in years.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Ecommerce {
     /// Average order value (money), > 0.

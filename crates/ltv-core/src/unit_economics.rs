@@ -37,8 +37,67 @@ pub fn cac(marketing: Decimal, sales: Decimal, new_customers: u64) -> Result<Dec
     div(spend, Decimal::from(new_customers), "cac")
 }
 
+/// The inputs of [`cac`], as the CLI's `ltv cac` flags and the server's `POST /v1/cac`
+/// body name them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CacRequest {
+    /// Marketing cost for the period (money), >= 0.
+    pub marketing: Decimal,
+    /// Sales cost for the period (money), >= 0.
+    pub sales: Decimal,
+    /// New customers acquired in the period, >= 1.
+    pub new_customers: u64,
+}
+
+impl CacRequest {
+    /// Computes the CAC and echoes the inputs.
+    ///
+    /// # Errors
+    /// As for [`cac`].
+    ///
+    /// ```
+    /// use ltv_core::CacRequest;
+    /// use rust_decimal::Decimal;
+    /// let report = CacRequest {
+    ///     marketing: Decimal::from(2_000_000),
+    ///     sales: Decimal::from(3_000_000),
+    ///     new_customers: 50,
+    /// }
+    /// .evaluate()
+    /// .unwrap();
+    /// assert_eq!(report.cac, Decimal::from(100_000));
+    /// ```
+    pub fn evaluate(&self) -> Result<CacReport> {
+        let cac = cac(self.marketing, self.sales, self.new_customers)?.normalize();
+        Ok(CacReport {
+            marketing: self.marketing,
+            sales: self.sales,
+            new_customers: self.new_customers,
+            cac,
+        })
+    }
+}
+
+/// The result of [`CacRequest::evaluate`]: the inputs echoed and the CAC; the shape of
+/// `ltv cac --format json` and of `POST /v1/cac`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CacReport {
+    /// Marketing cost for the period (money), as given.
+    pub marketing: Decimal,
+    /// Sales cost for the period (money), as given.
+    pub sales: Decimal,
+    /// New customers acquired in the period.
+    pub new_customers: u64,
+    /// (marketing + sales) ÷ new customers, full precision.
+    pub cac: Decimal,
+}
+
 /// Health of the LTV/CAC ratio.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Band {
     /// Ratio >= 3: each acquired customer returns at least three times its cost.
@@ -112,6 +171,7 @@ pub fn payback_periods(cac: Decimal, gross_profit_per_period: Decimal) -> Result
 
 /// The unit economics of one customer: LTV, CAC, their ratio and band, CAC payback.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitEconomics {
     /// Lifetime value per customer (money).
     pub ltv: Decimal,
@@ -124,6 +184,7 @@ pub struct UnitEconomics {
     /// Periods until the CAC is recovered from gross profit, where ARPU is known;
     /// `null` when ARPU was given but the gross profit per period is 0.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub payback_periods: Option<Option<Decimal>>,
 }
 
@@ -174,6 +235,34 @@ impl UnitEconomics {
     }
 }
 
+/// The inputs of [`UnitEconomics::new`], as the CLI's `ltv unit-economics` flags and the
+/// server's `POST /v1/unit-economics` body name them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UnitEconomicsRequest {
+    /// Lifetime value per customer (money).
+    pub ltv: Decimal,
+    /// Acquisition cost per customer (money), > 0.
+    pub cac: Decimal,
+    /// Average revenue per user and period (money), > 0, for CAC payback.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arpu: Option<Decimal>,
+    /// Gross margin in [0, 1] for CAC payback; needs `arpu`; default 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub margin: Option<Decimal>,
+}
+
+impl UnitEconomicsRequest {
+    /// The unit economics of these inputs.
+    ///
+    /// # Errors
+    /// As for [`UnitEconomics::new`].
+    pub fn evaluate(&self) -> Result<UnitEconomics> {
+        UnitEconomics::new(self.ltv, self.cac, self.arpu, self.margin)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,6 +274,20 @@ mod tests {
     #[test]
     fn cac_worked_example() {
         assert_eq!(cac(d("2000000"), d("3000000"), 50).unwrap(), d("100000"));
+    }
+
+    #[test]
+    fn cac_request_echoes_inputs() {
+        let report = CacRequest {
+            marketing: d("2000000"),
+            sales: d("3000000"),
+            new_customers: 50,
+        }
+        .evaluate()
+        .unwrap();
+        assert_eq!(report.cac, d("100000"));
+        assert_eq!(report.marketing, d("2000000"));
+        assert_eq!(report.new_customers, 50);
     }
 
     #[test]

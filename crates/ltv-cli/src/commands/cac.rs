@@ -4,30 +4,20 @@ use std::io::Write;
 
 use anyhow::Result;
 use ltv_core::present::money;
-use serde::Serialize;
+use ltv_core::CacRequest;
 
 use crate::args::{CacArgs, Format};
 use crate::error;
 use crate::output::{self, KvTable};
 
-#[derive(Serialize)]
-struct CacReport {
-    marketing: ltv_core::Decimal,
-    sales: ltv_core::Decimal,
-    new_customers: u64,
-    cac: ltv_core::Decimal,
-}
-
 pub fn run(args: &CacArgs, out: &mut dyn Write) -> Result<()> {
-    let cac = ltv_core::cac(args.marketing, args.sales, args.new_customers)
-        .map_err(error::core)?
-        .normalize();
-    let report = CacReport {
+    let report = CacRequest {
         marketing: args.marketing,
         sales: args.sales,
         new_customers: args.new_customers,
-        cac,
-    };
+    }
+    .evaluate()
+    .map_err(error::core)?;
     let text = match args.format.format {
         Format::Json => output::json(&report)?,
         Format::Text => KvTable::new("CAC = (marketing + sales cost) ÷ new customers")

@@ -4,14 +4,21 @@ use std::io::Write;
 
 use anyhow::Result;
 use ltv_core::present::money;
-use ltv_core::UnitEconomics;
+use ltv_core::UnitEconomicsRequest;
 
 use crate::args::{Format, UnitEconomicsArgs};
 use crate::error;
 use crate::output::{self, KvTable};
 
 pub fn run(args: &UnitEconomicsArgs, out: &mut dyn Write) -> Result<()> {
-    let ue = UnitEconomics::new(args.ltv, args.cac, args.arpu, args.margin).map_err(error::core)?;
+    let ue = UnitEconomicsRequest {
+        ltv: args.ltv,
+        cac: args.cac,
+        arpu: args.arpu,
+        margin: args.margin,
+    }
+    .evaluate()
+    .map_err(error::core)?;
     let text = match args.format.format {
         Format::Json => output::json(&ue)?,
         Format::Text => {

@@ -1,0 +1,254 @@
+//! The one error type of the service and its JSON shape:
+//! `{"error": {"code": "...", "message": "...", "field": "..."}}`.
+//!
+//! Every failure a client can see goes through [`ApiError`]: library errors (via
+//! `From`), rejected JSON, wrong content types, bodies over the limit, unknown routes,
+//! a full heavy-job pool, timeouts and panics. A 5xx body is generic; its detail goes
+//! to the log only.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use ltv_core::CoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Everything that can go wrong in a request, each with its HTTP status.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    /// 400: a value is out of range or otherwise unusable (the library said no).
+    #[error("{message}")]
+    BadValue {
+        /// Stable machine-readable code, e.g. `out_of_range`.
+        code: &'static str,
+        /// What is wrong, naming the field and the allowed range.
+        message: String,
+        /// The offending input's name, where there is one.
+        field: Option<String>,
+    },
+    /// 400: the body is not JSON (syntax error, truncated or empty).
+    #[error("{message}")]
+    MalformedJson {
+        /// serde_json's description, with line and column.
+        message: String,
+    },
+    /// 422: well-formed JSON of the wrong shape: a wrong type, a missing or unknown field.
+    #[error("{message}")]
+    InvalidJson {
+        /// What is wrong.
+        message: String,
+        /// The path of the offending field (`arpu`, `items[2].cost`), where known.
+        field: Option<String>,
+    },
+    /// 400: a query parameter is missing or malformed.
+    #[error("{message}")]
+    InvalidQuery {
+        /// What is wrong.
+        message: String,
+    },
+    /// 422: an uploaded data file (CSV) has a bad row or cell.
+    #[error("{message}")]
+    InvalidData {
+        /// What is wrong with the data.
+        message: String,
+        /// The column name, where known.
+        field: Option<String>,
+        /// 1-based line of the file, where known.
+        line: Option<u64>,
+        /// 1-based column (field index) of the line, where known.
+        column: Option<u64>,
+    },
+    /// 404: no such route.
+    #[error("no endpoint {path}: see GET /openapi.json for the list")]
+    NotFound {
+        /// The requested path.
+        path: String,
+    },
+    /// 405: the route exists but not with this method.
+    #[error("method {method} is not allowed here")]
+    MethodNotAllowed {
+        /// The method used.
+        method: String,
+    },
+    /// 413: the body exceeds the configured limit.
+    #[error("request body is larger than the limit of {limit_bytes} bytes (--max-body-mb)")]
+    PayloadTooLarge {
+        /// The limit in bytes.
+        limit_bytes: usize,
+    },
+    /// 415: the body's content type is not the one the endpoint reads.
+    #[error("content type must be {expected}, got {got}")]
+    UnsupportedMediaType {
+        /// The content type the endpoint reads.
+        expected: &'static str,
+        /// The content type sent (`none` when the header is missing).
+        got: String,
+    },
+    /// 503: every heavy-job slot is taken; retry after a moment.
+    #[error("the server is busy with other heavy jobs: retry in {retry_after_s} s")]
+    Busy {
+        /// Seconds to wait before retrying, sent as `Retry-After`.
+        retry_after_s: u64,
+    },
+    /// 503: the request took longer than the configured timeout.
+    #[error("the request took longer than {limit_s} s (--request-timeout-s)")]
+    Timeout {
+        /// The timeout in seconds.
+        limit_s: u64,
+    },
+    /// 500: a bug. The client sees a generic message; the detail is logged where it
+    /// happens.
+    #[error("internal server error")]
+    Internal,
+}
+
+impl ApiError {
+    /// The HTTP status of this error.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::BadValue { .. }
+            | ApiError::MalformedJson { .. }
+            | ApiError::InvalidQuery { .. } => StatusCode::BAD_REQUEST,
+            ApiError::InvalidJson { .. } | ApiError::InvalidData { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Busy { .. } | ApiError::Timeout { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The stable machine-readable code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::BadValue { code, .. } => code,
+            ApiError::MalformedJson { .. } => "malformed_json",
+            ApiError::InvalidJson { .. } => "invalid_json",
+            ApiError::InvalidQuery { .. } => "invalid_query",
+            ApiError::InvalidData { .. } => "invalid_data",
+            ApiError::NotFound { .. } => "not_found",
+            ApiError::MethodNotAllowed { .. } => "method_not_allowed",
+            ApiError::PayloadTooLarge { .. } => "payload_too_large",
+            ApiError::UnsupportedMediaType { .. } => "unsupported_media_type",
+            ApiError::Busy { .. } => "busy",
+            ApiError::Timeout { .. } => "timeout",
+            ApiError::Internal => "internal",
+        }
+    }
+
+    /// The body of this error.
+    pub fn body(&self) -> ErrorBody {
+        let (field, line, column) = match self {
+            ApiError::BadValue { field, .. } | ApiError::InvalidJson { field, .. } => {
+                (field.clone(), None, None)
+            }
+            ApiError::InvalidData {
+                field,
+                line,
+                column,
+                ..
+            } => (field.clone(), *line, *column),
+            _ => (None, None, None),
+        };
+        ErrorBody {
+            error: ErrorDetail {
+                code: self.code().to_owned(),
+                message: self.to_string(),
+                field,
+                line,
+                column,
+            },
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = (self.status(), Json(self.body())).into_response();
+        if let ApiError::Busy { retry_after_s } = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_s));
+        }
+        response
+    }
+}
+
+impl From<CoreError> for ApiError {
+    fn from(err: CoreError) -> Self {
+        let code = match err {
+            CoreError::OutOfRange { .. } => "out_of_range",
+            CoreError::ZeroChurnWithoutHorizon => "invalid_value",
+            CoreError::Overflow { .. } => "overflow",
+        };
+        ApiError::BadValue {
+            code,
+            field: err.field().map(str::to_owned),
+            message: err.to_string(),
+        }
+    }
+}
+
+/// The JSON body of every error response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// One error: a stable code, a human message, and where it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable machine-readable code: `out_of_range`, `invalid_value`, `overflow`,
+    /// `malformed_json`, `inexact_number`, `invalid_json`, `invalid_query`,
+    /// `invalid_data`, `not_found`, `method_not_allowed`, `payload_too_large`,
+    /// `unsupported_media_type`, `busy`, `timeout`, `internal`.
+    pub code: String,
+    /// What is wrong, in one lower-case line.
+    pub message: String,
+    /// The offending input field, where there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// 1-based line in an uploaded data file, for `invalid_data`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// 1-based column in an uploaded data file, for `invalid_data`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn core_out_of_range_is_400_with_field() {
+        let err = ApiError::from(CoreError::OutOfRange {
+            field: "churn",
+            value: "1.5".parse().unwrap(),
+            allowed: "in (0, 1]",
+        });
+        assert_eq!(err.status(), StatusCode::BAD_REQUEST);
+        let body = err.body().error;
+        assert_eq!(body.code, "out_of_range");
+        assert_eq!(body.field.as_deref(), Some("churn"));
+        assert_eq!(body.message, "churn must be in (0, 1], got 1.5");
+    }
+
+    #[test]
+    fn busy_carries_retry_after() {
+        let response = ApiError::Busy { retry_after_s: 2 }.into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "2");
+    }
+
+    #[test]
+    fn internal_is_generic() {
+        let body = ApiError::Internal.body().error;
+        assert_eq!(body.message, "internal server error");
+        assert_eq!(body.code, "internal");
+    }
+}

@@ -1,0 +1,154 @@
+//! [`ApiJson`]: the JSON body extractor whose every rejection is an [`ApiError`].
+
+use axum::extract::{FromRequest, Request};
+use axum::http::header;
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+use crate::extract::body::read_to_bytes;
+use crate::extract::exact_numbers::first_inexact_number;
+use crate::state::AppState;
+
+/// A JSON request body deserialised into `T`.
+///
+/// Rejections, all in the error shape of the service: a content type other than
+/// `application/json` (415), a body over the limit (413), an empty or malformed body
+/// (400 `malformed_json`), a number that would lose digits (400 `inexact_number`),
+/// a wrong type, a missing or an unknown field (422 `invalid_json` naming the field).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        require_content_type(&req, "application/json", is_json)?;
+        let bytes = read_to_bytes(req, state.limits().max_body_bytes).await?;
+        parse(&bytes).map(ApiJson)
+    }
+}
+
+/// Deserialises a JSON body, with the service's error for every failure.
+///
+/// # Errors
+/// See [`ApiJson`].
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::MalformedJson {
+            message: "request body is empty: send a JSON object".to_owned(),
+        });
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(rejection)?;
+    de.end().map_err(|e| ApiError::MalformedJson {
+        message: format!("malformed JSON: {e}"),
+    })?;
+    if let Some(number) = first_inexact_number(bytes) {
+        return Err(ApiError::BadValue {
+            code: "inexact_number",
+            field: None,
+            message: format!(
+                "number {number} has more digits than a JSON number carries exactly: send it as a string, \"{number}\""
+            ),
+        });
+    }
+    Ok(value)
+}
+
+fn rejection(err: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    let path = err.path().to_string();
+    let inner = err.into_inner();
+    match inner.classify() {
+        serde_json::error::Category::Data => {
+            let message = inner.to_string();
+            let field = if path != "." {
+                Some(path)
+            } else {
+                named_field(&message)
+            };
+            ApiError::InvalidJson { message, field }
+        }
+        _ => ApiError::MalformedJson {
+            message: format!("malformed JSON: {inner}"),
+        },
+    }
+}
+
+/// `missing field `arpu`` and `unknown field `foo`, expected ...` name the field.
+fn named_field(message: &str) -> Option<String> {
+    let rest = message
+        .strip_prefix("missing field `")
+        .or_else(|| message.strip_prefix("unknown field `"))?;
+    rest.split_once('`').map(|(name, _)| name.to_owned())
+}
+
+fn is_json(mime: &str) -> bool {
+    mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
+}
+
+/// Checks the request's `Content-Type` (its media type, ignoring parameters such as
+/// `charset`) with `accepts`.
+///
+/// # Errors
+/// [`ApiError::UnsupportedMediaType`] naming `expected`.
+pub fn require_content_type(
+    req: &Request,
+    expected: &'static str,
+    accepts: fn(&str) -> bool,
+) -> Result<(), ApiError> {
+    let raw = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let mime = raw
+        .and_then(|v| v.split(';').next())
+        .map(|m| m.trim().to_ascii_lowercase());
+    match mime {
+        Some(m) if accepts(&m) => Ok(()),
+        _ => Err(ApiError::UnsupportedMediaType {
+            expected,
+            got: raw.unwrap_or("none").to_owned(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ltv_core::{Decimal, Subscription};
+
+    #[test]
+    fn decimals_from_numbers_and_strings_are_exact() {
+        let s: Subscription = parse(br#"{"arpu": 0.1, "churn": "0.1", "margin": 1e-1}"#).unwrap();
+        let tenth: Decimal = "0.1".parse().unwrap();
+        assert_eq!(s.arpu, tenth);
+        assert_eq!(s.arpu.to_string(), "0.1");
+        assert_eq!(s.churn, tenth);
+        assert_eq!(s.margin, tenth);
+        let s: Subscription =
+            parse(br#"{"arpu": "1234567890.123456789012345678", "churn": 0.05}"#).unwrap();
+        assert_eq!(s.arpu.to_string(), "1234567890.123456789012345678");
+    }
+
+    #[test]
+    fn long_numbers_are_refused_not_rounded() {
+        let err =
+            parse::<Subscription>(br#"{"arpu": 1234567890.123456789, "churn": 0.05}"#).unwrap_err();
+        assert_eq!(err.code(), "inexact_number");
+    }
+
+    #[test]
+    fn rejections_name_the_field() {
+        let err = parse::<Subscription>(br#"{"arpu": "x", "churn": 0.05}"#).unwrap_err();
+        assert_eq!(err.body().error.field.as_deref(), Some("arpu"));
+        let err = parse::<Subscription>(br#"{"churn": 0.05}"#).unwrap_err();
+        assert_eq!(err.body().error.field.as_deref(), Some("arpu"));
+        let err = parse::<Subscription>(br#"{"arpu": 1, "churn": 0.05, "x": 1}"#).unwrap_err();
+        assert_eq!(err.body().error.field.as_deref(), Some("x"));
+        assert_eq!(err.code(), "invalid_json");
+        let err = parse::<Subscription>(br#"{"arpu": 1,"#).unwrap_err();
+        assert_eq!(err.code(), "malformed_json");
+        let err = parse::<Subscription>(br#"{"arpu": 1, "churn": 1} x"#).unwrap_err();
+        assert_eq!(err.code(), "malformed_json");
+    }
+}

@@ -1,0 +1,12 @@
+//! Request extractors whose every rejection has the service's error shape.
+
+mod body;
+mod csv;
+mod exact_numbers;
+mod json;
+mod query;
+
+pub use body::BodyReader;
+pub use csv::CsvBody;
+pub use json::{parse as parse_json, require_content_type, ApiJson};
+pub use query::ApiQuery;

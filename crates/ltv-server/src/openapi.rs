@@ -1,0 +1,88 @@
+//! The OpenAPI 3.1 document, generated from the handlers' `#[utoipa::path]`
+//! attributes and the request/response types (which derive `ToSchema` in their own
+//! crates behind an `openapi` feature), so it lists exactly the routes the router
+//! serves with exactly the types it reads and writes.
+
+use std::collections::BTreeMap;
+
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
+use utoipa::OpenApi;
+
+use crate::error::ErrorBody;
+
+/// The document's fixed part; the paths are added by [`crate::routes::api`].
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "ltv",
+        description = "Customer lifetime value, unit economics, segments, forecasts and plans. \
+            Decimals are exact: responses carry them as strings; requests accept strings \
+            (always exact) or JSON numbers of up to about 15 significant digits (longer ones \
+            are refused with `inexact_number` rather than rounded). Every error has the shape \
+            `{\"error\": {\"code\", \"message\", \"field\"}}`."
+    ),
+    components(schemas(ErrorBody)),
+    tags(
+        (name = "calc", description = "LTV by business model"),
+        (name = "unit economics", description = "CAC, LTV/CAC and payback"),
+        (name = "service", description = "Health and this document")
+    )
+)]
+pub struct ApiDoc;
+
+/// The whole document, as `GET /openapi.json` serves it.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    crate::routes::api().split_for_parts().1
+}
+
+/// The error responses of every JSON endpoint, for `responses(...)` in
+/// `#[utoipa::path]`.
+pub struct JsonErrors;
+
+impl utoipa::IntoResponses for JsonErrors {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        errors(&[
+            ("400", "A value is out of range, or the body is not JSON"),
+            ("413", "The body is larger than --max-body-mb"),
+            ("415", "Content-Type is not application/json"),
+            ("422", "Wrong type, missing or unknown field"),
+            ("503", "Busy (with Retry-After) or timed out"),
+        ])
+    }
+}
+
+/// The error responses of every CSV endpoint, for `responses(...)` in
+/// `#[utoipa::path]`.
+pub struct CsvErrors;
+
+impl utoipa::IntoResponses for CsvErrors {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        errors(&[
+            (
+                "400",
+                "A query parameter is missing, malformed or out of range",
+            ),
+            ("413", "The body is larger than --max-body-mb"),
+            ("415", "Content-Type is not text/csv"),
+            ("422", "A row of the CSV is invalid (line and column given)"),
+            ("503", "Busy (with Retry-After) or timed out"),
+        ])
+    }
+}
+
+fn errors(list: &[(&str, &str)]) -> BTreeMap<String, RefOr<Response>> {
+    list.iter()
+        .map(|(status, description)| {
+            let response = ResponseBuilder::new()
+                .description(*description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build();
+            ((*status).to_owned(), RefOr::T(response))
+        })
+        .collect()
+}

@@ -1,0 +1,31 @@
+//! One module per endpoint group. A handler is a few lines: extract the request type,
+//! call one library function, return its report as JSON.
+//!
+//! To add an endpoint: write the handler with its `#[utoipa::path]` in the group's
+//! module and add one `.routes(routes!(module::handler))` line to [`api`]; the route
+//! and its OpenAPI entry are registered together and cannot drift apart.
+
+mod calc;
+mod service;
+mod unit;
+
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::openapi::ApiDoc;
+use crate::state::AppState;
+
+/// Every endpoint with its OpenAPI entry (`/openapi.json` itself is added by
+/// [`crate::router`]).
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(service::healthz))
+        .routes(routes!(calc::subscription))
+        .routes(routes!(calc::general))
+        .routes(routes!(calc::revenue))
+        .routes(routes!(calc::profit))
+        .routes(routes!(calc::ecommerce))
+        .routes(routes!(unit::cac))
+        .routes(routes!(unit::unit_economics))
+}
