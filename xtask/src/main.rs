@@ -5,12 +5,15 @@
 
 use std::process::{Command, ExitCode};
 
+mod gen_mrr;
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
+        Some("gen-mrr") => gen_mrr::run(args.get(1..).unwrap_or_default()),
         Some("help") | Some("--help") | Some("-h") | None => {
-            print!("{USAGE}");
+            print!("{USAGE}{}", gen_mrr::USAGE);
             Ok(())
         }
         Some(other) => Err(format!("unknown task '{other}'\n{USAGE}")),

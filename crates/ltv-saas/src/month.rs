@@ -20,6 +20,18 @@ use crate::error::SaasError;
 pub struct Month(i32);
 
 impl Month {
+    /// The earliest representable month, 0001-01.
+    pub const MIN: Month = Month(12);
+
+    /// The month with index `year × 12 + month − 1`, if it lies in years 1..=9999.
+    pub const fn from_index(index: i32) -> Option<Month> {
+        if index >= 12 && index < 10000 * 12 {
+            Some(Month(index))
+        } else {
+            None
+        }
+    }
+
     /// The month `year`-`month` (month 1..=12, year 1..=9999).
     ///
     /// # Errors
