@@ -88,6 +88,9 @@ pub fn cohorts(table: &MrrTable, options: &SaasOptions) -> Result<CohortMatrix> 
     }
     rows.retain(|r| r.customers > 0);
     for row in &mut rows {
+        for cell in &mut row.mrr {
+            *cell = cell.normalize();
+        }
         row.start_mrr = row.mrr.first().copied().unwrap_or_default();
         row.nrr = row
             .mrr

@@ -1,11 +1,12 @@
 //! The one error type of `ltv-saas`.
 
 use ltv_core::CoreError;
+use ltv_segments::SegmentsError;
 
 use crate::month::Month;
 
 /// Everything that can go wrong reading MRR data or computing SaaS metrics.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum SaasError {
     /// A month that is not `YYYY-MM`.
     #[error("invalid month '{text}': expected YYYY-MM, e.g. 2024-01")]
@@ -53,8 +54,10 @@ pub enum SaasError {
         reason: String,
     },
     /// A subscription event that contradicts the customer's state.
-    #[error("line {line}: customer {customer}: {reason}")]
+    #[error("{}: customer {customer}: {reason}", location(.file, *.line))]
     Event {
+        /// The file as the user named it; empty for events built in memory.
+        file: String,
         /// The source line (or row number).
         line: u64,
         /// The customer.
@@ -87,6 +90,18 @@ pub enum SaasError {
     /// A validation or arithmetic error of the shared formulas (names the field).
     #[error(transparent)]
     Core(#[from] CoreError),
+    /// A file error of the shared CSV reader: unreadable file, unknown column, or a bad
+    /// row with file, line, column and text.
+    #[error(transparent)]
+    Data(#[from] SegmentsError),
+}
+
+fn location(file: &str, line: u64) -> String {
+    if file.is_empty() {
+        format!("line {line}")
+    } else {
+        format!("{file}:{line}")
+    }
 }
 
 /// Result alias for `ltv-saas`.

@@ -144,7 +144,7 @@ pub fn events_to_rows(events: &[SubscriptionEvent], end: Option<Month>) -> Resul
     let mut rows = Vec::new();
     for (customer, mut list) in by_customer {
         list.sort_by_key(|e| e.date); // stable: ties keep input order
-        let mut current: Option<(Decimal, u64)> = None; // MRR in force, line of its start
+        let mut current: Option<Decimal> = None; // the MRR in force
         let mut plan: Option<String> = None;
         let mut channel: Option<String> = None;
         let mut iter = list.into_iter().peekable();
@@ -161,7 +161,7 @@ pub fn events_to_rows(events: &[SubscriptionEvent], end: Option<Month>) -> Resul
                     channel.clone_from(&e.channel);
                 }
             }
-            if let Some((mrr, _)) = current.filter(|(v, _)| !v.is_zero()) {
+            if let Some(mrr) = current.filter(|v| !v.is_zero()) {
                 rows.push(MrrRow {
                     customer_id: customer.to_owned(),
                     month,
@@ -176,8 +176,9 @@ pub fn events_to_rows(events: &[SubscriptionEvent], end: Option<Month>) -> Resul
     Ok(rows)
 }
 
-fn apply(current: Option<(Decimal, u64)>, e: &SubscriptionEvent) -> Result<Option<(Decimal, u64)>> {
+fn apply(current: Option<Decimal>, e: &SubscriptionEvent) -> Result<Option<Decimal>> {
     let fail = |reason: String| SaasError::Event {
+        file: String::new(),
         line: e.line,
         customer: e.customer_id.clone(),
         reason,
@@ -195,12 +196,12 @@ fn apply(current: Option<(Decimal, u64)>, e: &SubscriptionEvent) -> Result<Optio
         }
     };
     match (e.kind, current) {
-        (EventKind::Start, Some((_, since))) => Err(fail(format!(
-            "start while a subscription is already active (started line {since})"
-        ))),
-        (EventKind::Start, None) => Ok(Some((amount(true)?, e.line))),
+        (EventKind::Start, Some(_)) => Err(fail(
+            "start while a subscription is already active".to_owned(),
+        )),
+        (EventKind::Start, None) => Ok(Some(amount(true)?)),
         (EventKind::Change, None) => Err(fail("change without an active subscription".to_owned())),
-        (EventKind::Change, Some((_, since))) => Ok(Some((amount(false)?, since))),
+        (EventKind::Change, Some(_)) => Ok(Some(amount(false)?)),
         (EventKind::Cancel, None) => Err(fail("cancel without an active subscription".to_owned())),
         (EventKind::Cancel, Some(_)) => match e.mrr {
             Some(v) if !v.is_zero() => Err(fail(format!(
@@ -275,7 +276,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             err.to_string(),
-            "line 3: customer a: start while a subscription is already active (started line 2)"
+            "line 3: customer a: start while a subscription is already active"
         );
         let err = events_to_rows(&[ev("a", "2024-01-01", "start", None, 4)], None).unwrap_err();
         assert_eq!(err.to_string(), "line 4: customer a: start needs an mrr");

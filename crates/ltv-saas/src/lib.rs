@@ -45,6 +45,7 @@ mod events;
 mod month;
 mod movements;
 mod options;
+mod read;
 mod report;
 mod saas_ltv;
 pub mod synthetic;
@@ -55,6 +56,10 @@ pub use error::{Result, SaasError};
 pub use events::{events_to_rows, EventDate, EventKind, SubscriptionEvent};
 pub use month::Month;
 pub use options::{SaasOptions, DEFAULT_CHURN_WINDOW};
+pub use read::{
+    read_events, read_events_table, read_mrr, EventColumns, EventReadOptions, MrrColumns,
+    MrrReadOptions,
+};
 pub use report::{analyze, MonthMetrics, SaasReport, Summary, Trailing12};
 pub use saas_ltv::{LtvBasis, SaasLtv};
 pub use table::{Customer, MrrRow, MrrTable, MrrTableBuilder};

@@ -48,7 +48,6 @@ pub struct CsvOptions {
     pub progress: Option<fn(u64, u64)>,
 }
 
-
 /// A rejected cell: the column index and why. The reader adds file, line and text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {

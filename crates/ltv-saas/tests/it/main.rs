@@ -5,6 +5,7 @@ use ltv_saas::{MrrRow, MrrTable};
 
 mod fixture;
 mod props;
+mod read;
 
 /// Reads a simple, valid MRR CSV (`customer_id,month,mrr[,plan,channel]`) without the
 /// crate's reader, so the engine tests do not depend on it.
