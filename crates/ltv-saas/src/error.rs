@@ -33,8 +33,10 @@ pub enum SaasError {
         line: u64,
     },
     /// Two rows for the same customer and month.
-    #[error("duplicate rows for customer {customer} in {month}: lines {first_line} and {second_line} (use --sum-duplicates to add them)")]
+    #[error("{}duplicate rows for customer {customer} in {month}: lines {first_line} and {second_line} (use --sum-duplicates to add them)", prefix(.file))]
     DuplicateRow {
+        /// The file as the user named it; empty for rows built in memory.
+        file: String,
         /// The customer.
         customer: String,
         /// The month.
@@ -94,6 +96,14 @@ pub enum SaasError {
     /// row with file, line, column and text.
     #[error(transparent)]
     Data(#[from] SegmentsError),
+}
+
+fn prefix(file: &str) -> String {
+    if file.is_empty() {
+        String::new()
+    } else {
+        format!("{file}: ")
+    }
 }
 
 fn location(file: &str, line: u64) -> String {

@@ -202,6 +202,7 @@ pub fn read_mrr(file: &CsvFile, options: &MrrReadOptions) -> Result<(MrrTable, S
                     _ => (0, 0),
                 };
                 return Err(SaasError::DuplicateRow {
+                    file: file.name().to_owned(),
                     customer,
                     month: when,
                     first_line,

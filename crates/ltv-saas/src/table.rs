@@ -169,6 +169,7 @@ impl MrrTableBuilder {
             Entry::Occupied(mut e) => {
                 if !self.sum_duplicates {
                     return Err(SaasError::DuplicateRow {
+                        file: String::new(),
                         customer: row.customer_id,
                         month: row.month,
                         first_line: e.get().1,

@@ -10,9 +10,11 @@ use ltv_core::Decimal;
 use crate::decimal_arg;
 
 mod calc;
+mod saas;
 mod unit;
 
 pub use calc::*;
+pub use saas::*;
 pub use unit::*;
 
 /// Customer lifetime value, unit economics, segments, forecasts and plans.
@@ -40,6 +42,12 @@ pub enum Command {
         after_help = "Example:\n  ltv unit-economics --ltv 140000 --cac 56000 --arpu 10000 --margin 0.7"
     )]
     UnitEconomics(UnitEconomicsArgs),
+    /// SaaS metrics from MRR per customer and month: MRR movements, churn, GRR, NRR,
+    /// quick ratio, ARPA, LTV; or the cohort revenue retention matrix.
+    #[command(
+        after_help = "Examples:\n  ltv saas mrr.csv --margin 0.8\n  ltv saas mrr.csv --from 2024-01 --to 2024-12 --churn-window 3 --format json\n  ltv saas mrr.csv --cohorts\n  ltv saas events.csv --input events --lifetime-cap 36\n\nInput: customer_id,month,mrr (YYYY-MM, decimal >= 0; a missing month or 0 = not\nsubscribed), optional plan,channel. Definitions: docs/formulas.md, \"SaaS metrics\"."
+    )]
+    Saas(SaasArgs),
 }
 
 /// Output format of commands that print one record.

@@ -3,6 +3,7 @@
 
 mod cac;
 mod calc;
+mod saas;
 mod unit_economics;
 
 use std::io::Write;
@@ -17,5 +18,6 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Calc(model) => calc::run(model, out),
         Command::Cac(args) => cac::run(&args, out),
         Command::UnitEconomics(args) => unit_economics::run(&args, out),
+        Command::Saas(args) => saas::run(&args, out),
     }
 }

@@ -86,7 +86,7 @@ fn duplicates_name_both_file_lines() {
     let text = "customer_id,month,mrr\na,2024-01,10\n\nb,2024-01,5\na,2024-01,20\n";
     assert_eq!(
         mrr_err(text),
-        "duplicate rows for customer a in 2024-01: lines 2 and 5 (use --sum-duplicates to add them)"
+        "mrr.csv: duplicate rows for customer a in 2024-01: lines 2 and 5 (use --sum-duplicates to add them)"
     );
     let options = MrrReadOptions {
         sum_duplicates: true,
