@@ -12,7 +12,10 @@
 //! - [`Transactions`] ([`LoadOptions`], [`TransactionColumns`], [`DateFormat`]): the
 //!   loaded orders, per customer, sorted by [`Day`], with
 //!   [`Customer::daily_history`] for models that need same-day purchases merged.
-//! - Analyses on top: [`summarize`] (per customer).
+//! - Analyses on top: [`summarize`] (per customer), [`rfm`] with a [`SegmentMap`]
+//!   (presets `default` and `rf-grid`, or TOML), [`cohorts`] (retention, revenue,
+//!   cumulative LTV by month/week/quarter/channel), [`channel_economics`] (LTV at a
+//!   horizon, CAC, LTV/CAC) and [`drivers`] (AOV, frequency, churn, lifespan → LTV).
 //!
 //! ```
 //! use ltv_segments::{summarize, LoadOptions, Transactions};
@@ -30,17 +33,30 @@
 #![warn(missing_docs)]
 
 mod cell;
+mod channels;
+mod cohort;
 mod customers;
 mod day;
+mod drivers;
 mod error;
 mod hash;
+mod rfm;
+mod segment_map;
 mod table;
 mod transactions;
 
 pub use cell::{parse_amount, DateFormat};
+pub use channels::{channel_economics, read_spend, ChannelReport, ChannelRow, ChannelSpend};
+pub use cohort::{cohorts, CohortKey, CohortMatrix, CohortMetric, CohortRow};
 pub use customers::{summarize, CustomerSummary};
 pub use day::Day;
+pub use drivers::{drivers, Drivers, DEFAULT_INACTIVE_DAYS};
 pub use error::{DataError, Result, SegmentsError};
+pub use rfm::{
+    rank_scores, rfm, DimensionScoring, RfmOptions, RfmReport, RfmRow, ScoreRange, SegmentSummary,
+    MAX_BINS,
+};
+pub use segment_map::{Rule, SegmentMap};
 pub use table::{CsvFile, CsvOptions, FieldError, Record, SkipReport, SKIP_REASONS_KEPT};
 pub use transactions::{
     Customer, DailyPurchase, LoadOptions, Order, TransactionColumns, Transactions,

@@ -11,10 +11,12 @@ use crate::decimal_arg;
 
 mod calc;
 mod saas;
+mod transactions;
 mod unit;
 
 pub use calc::*;
 pub use saas::*;
+pub use transactions::*;
 pub use unit::*;
 
 /// Customer lifetime value, unit economics, segments, forecasts and plans.
@@ -48,6 +50,31 @@ pub enum Command {
         after_help = "Examples:\n  ltv saas mrr.csv --margin 0.8\n  ltv saas mrr.csv --from 2024-01 --to 2024-12 --churn-window 3 --format json\n  ltv saas mrr.csv --cohorts\n  ltv saas events.csv --input events --lifetime-cap 36\n\nInput: customer_id,month,mrr (YYYY-MM, decimal >= 0; a missing month or 0 = not\nsubscribed), optional plan,channel. Definitions: docs/formulas.md, \"SaaS metrics\"."
     )]
     Saas(SaasArgs),
+    /// One row per customer: first/last order, orders, frequency, monetary, recency,
+    /// tenure, channel.
+    #[command(
+        after_help = "Example:\n  ltv customers orders.csv --as-of 2024-06-30 --format csv\n  ltv customers cdnow.csv --date-col date"
+    )]
+    Customers(CustomersArgs),
+    /// RFM scores (1..B, rank-based or explicit breaks) and named segments.
+    #[command(
+        after_help = "Example:\n  ltv rfm orders.csv --format csv > rfm.csv\n  ltv rfm orders.csv --summary\n  ltv rfm orders.csv --segments rf-grid\n  ltv rfm orders.csv --bins 3 --segments my-segments.toml\n  ltv rfm orders.csv --r-breaks 30,90,180,365 --f-breaks 1,2,4,8 --m-breaks 50,100,250,500"
+    )]
+    Rfm(RfmArgs),
+    /// Cohort matrix: retention, revenue or cumulative LTV by period since acquisition.
+    #[command(
+        after_help = "Example:\n  ltv cohort orders.csv --by month --metric retention --format csv > cohorts.csv\n  ltv cohort orders.csv --by channel --metric ltv"
+    )]
+    Cohort(CohortArgs),
+    /// Per acquisition channel: customers, revenue, LTV at a horizon, CAC, LTV/CAC.
+    #[command(
+        after_help = "Example:\n  ltv channels orders.csv --cac spend.csv --horizon-months 12\n\nThe CAC file has a header and the columns channel,spend[,new_customers]."
+    )]
+    Channels(ChannelsArgs),
+    /// Average order value, purchase frequency, churn and lifespan from the data, and
+    /// the LTV they imply.
+    #[command(after_help = "Example:\n  ltv drivers orders.csv --margin 0.4")]
+    Drivers(DriversArgs),
 }
 
 /// Output format of commands that print one record.

@@ -4,7 +4,7 @@ use clap::{Args, ValueEnum};
 use ltv_core::Decimal;
 use ltv_saas::Month;
 
-use super::dec;
+use super::{dec, TableFormatArg};
 
 /// `ltv saas`.
 #[derive(Debug, Args)]
@@ -72,9 +72,8 @@ pub struct SaasArgs {
     /// Skip rows with a bad value (reported on stderr) instead of stopping.
     #[arg(long)]
     pub skip_invalid: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = SaasFormat::Text)]
-    pub format: SaasFormat,
+    #[command(flatten)]
+    pub format: TableFormatArg,
 }
 
 /// `--input`.
@@ -86,21 +85,11 @@ pub enum SaasInput {
     Events,
 }
 
-/// `--format` of `ltv saas`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SaasFormat {
-    /// Aligned tables and the summary, rounded for reading.
-    Text,
-    /// The whole report (months and summary, or the cohort matrix), exact decimals.
-    Json,
-    /// The monthly table (or the cohort matrix) with exact decimals.
-    Csv,
-}
-
 fn month(raw: &str) -> Result<Month, String> {
     raw.parse::<Month>().map_err(|e| e.to_string())
 }
 
+// the same rule as the transaction commands' --delimiter (args/transactions.rs)
 fn delimiter(raw: &str) -> Result<u8, String> {
     match raw {
         "tab" | "\\t" | "\t" => Ok(b'\t'),

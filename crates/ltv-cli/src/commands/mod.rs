@@ -3,6 +3,13 @@
 
 mod cac;
 mod calc;
+mod channels;
+mod cohort;
+mod csv_out;
+mod customers;
+mod drivers;
+pub(crate) mod load;
+mod rfm;
 mod saas;
 mod unit_economics;
 
@@ -19,5 +26,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Cac(args) => cac::run(&args, out),
         Command::UnitEconomics(args) => unit_economics::run(&args, out),
         Command::Saas(args) => saas::run(&args, out),
+        Command::Customers(args) => customers::run(&args, out),
+        Command::Rfm(args) => rfm::run(&args, out),
+        Command::Cohort(args) => cohort::run(&args, out),
+        Command::Channels(args) => channels::run(&args, out),
+        Command::Drivers(args) => drivers::run(&args, out),
     }
 }

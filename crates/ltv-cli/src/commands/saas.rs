@@ -13,7 +13,7 @@ use ltv_saas::{
 };
 use ltv_segments::{CsvFile, CsvOptions, DateFormat};
 
-use crate::args::{SaasArgs, SaasFormat, SaasInput};
+use crate::args::{SaasArgs, SaasInput, TableFormat};
 use crate::error;
 use crate::output::{self, KvTable, Table};
 
@@ -28,17 +28,17 @@ pub fn run(args: &SaasArgs, out: &mut dyn Write) -> Result<()> {
     };
     let text = if args.cohorts {
         let matrix = cohorts(&table, &options).map_err(saas_error)?;
-        match args.format {
-            SaasFormat::Json => output::json(&matrix)?,
-            SaasFormat::Text => cohort_text(&matrix),
-            SaasFormat::Csv => cohort_csv(&matrix),
+        match args.format.format {
+            TableFormat::Json => output::json(&matrix)?,
+            TableFormat::Text => cohort_text(&matrix),
+            TableFormat::Csv => cohort_csv(&matrix),
         }
     } else {
         let report = analyze(&table, &options).map_err(saas_error)?;
-        match args.format {
-            SaasFormat::Json => output::json(&report)?,
-            SaasFormat::Text => report_text(&report),
-            SaasFormat::Csv => report_csv(&report),
+        match args.format.format {
+            TableFormat::Json => output::json(&report)?,
+            TableFormat::Text => report_text(&report),
+            TableFormat::Csv => report_csv(&report),
         }
     };
     output::write(out, &text)
@@ -46,7 +46,7 @@ pub fn run(args: &SaasArgs, out: &mut dyn Write) -> Result<()> {
 
 /// Flags → reader options → the monthly MRR table; skipped rows are reported on stderr.
 fn load(args: &SaasArgs) -> Result<MrrTable> {
-    let file = CsvFile::open(&args.file, args.delimiter).map_err(|e| saas_error(e.into()))?;
+    let file = CsvFile::open(&args.file, args.delimiter).map_err(error::segments)?;
     let csv = CsvOptions {
         skip_invalid: args.skip_invalid,
         progress: None,
@@ -85,7 +85,7 @@ fn load(args: &SaasArgs) -> Result<MrrTable> {
     .map_err(saas_error)?;
     let report = skipped.describe();
     if !report.is_empty() {
-        eprintln!("{report}");
+        eprintln!("warning: {report}");
     }
     Ok(table)
 }
@@ -94,6 +94,7 @@ fn load(args: &SaasArgs) -> Result<MrrTable> {
 fn saas_error(err: SaasError) -> anyhow::Error {
     match err {
         SaasError::Core(core) => error::core(core),
+        SaasError::Data(data) => error::segments(data),
         other => anyhow::Error::new(other),
     }
 }

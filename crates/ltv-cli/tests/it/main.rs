@@ -50,3 +50,4 @@ fn json(args: &[&str]) -> serde_json::Value {
 mod calc;
 mod errors;
 mod saas;
+mod segments;
