@@ -26,7 +26,7 @@ use ltv_segments::{parse_amount, CsvFile, CsvOptions, DateFormat, FieldError, Re
 use crate::error::{Result, SaasError};
 use crate::events::{EventDate, EventKind, SubscriptionEvent};
 use crate::month::Month;
-use crate::table::{MrrRow, MrrTable, MrrTableBuilder};
+use crate::table::{MrrTable, MrrTableBuilder};
 
 /// Column names of an MRR file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,43 +176,76 @@ pub fn read_mrr(file: &CsvFile, options: &MrrReadOptions) -> Result<(MrrTable, S
     let v = file.column(&cols.mrr, "--mrr-col")?;
     let p = optional_column(file, cols.plan.as_deref(), "plan", "--plan-col")?;
     let ch = optional_column(file, cols.channel.as_deref(), "channel", "--channel-col")?;
-    let (rows, report) = file.rows(&options.csv, |rec| {
-        Ok(MrrRow {
-            customer_id: required(rec, c)?.into_owned(),
-            month: month(rec, m)?,
-            mrr: mrr(rec, v)?,
-            plan: optional(rec, p)?,
-            channel: optional(rec, ch)?,
-        })
-    })?;
+    // parse in parallel into borrowed fields (no allocation per row unless a field
+    // needs unquoting), then add in file order
+    let (chunks, report) =
+        file.fold_chunks(&options.csv, Vec::new, |acc: &mut Vec<RawRow<'_>>, rec| {
+            acc.push(RawRow {
+                customer: required(rec, c)?,
+                month: month(rec, m)?,
+                mrr: mrr(rec, v)?,
+                plan: optional_text(rec, p)?,
+                channel: optional_text(rec, ch)?,
+            });
+            Ok(())
+        })?;
     let mut builder = MrrTableBuilder::new(options.sum_duplicates);
-    for (i, row) in rows.into_iter().enumerate() {
-        match builder.add(row, i as u64 + 1) {
-            Ok(()) => {}
+    for (i, row) in chunks.iter().flatten().enumerate() {
+        builder.add_parts(
+            &row.customer,
+            row.month,
+            row.mrr,
+            row.plan.as_deref(),
+            row.channel.as_deref(),
+            i as u64 + 1,
+        )?;
+    }
+    match builder.finish() {
+        Ok(table) => Ok((table, report)),
+        Err(SaasError::DuplicateRow {
+            customer,
+            month: when,
+            ..
+        }) => {
+            let lines = locate(file, |rec| {
+                Ok(required(rec, c)? == customer.as_str() && month(rec, m)? == when)
+            })?;
+            let (first_line, second_line) = match lines.as_slice() {
+                [a, b, ..] => (*a, *b),
+                _ => (0, 0),
+            };
             Err(SaasError::DuplicateRow {
+                file: file.name().to_owned(),
                 customer,
                 month: when,
-                ..
-            }) => {
-                let lines = locate(file, |rec| {
-                    Ok(required(rec, c)? == customer.as_str() && month(rec, m)? == when)
-                })?;
-                let (first_line, second_line) = match lines.as_slice() {
-                    [a, b, ..] => (*a, *b),
-                    _ => (0, 0),
-                };
-                return Err(SaasError::DuplicateRow {
-                    file: file.name().to_owned(),
-                    customer,
-                    month: when,
-                    first_line,
-                    second_line,
-                });
-            }
-            Err(other) => return Err(other),
+                first_line,
+                second_line,
+            })
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// One MRR row as parsed, borrowing from the file.
+struct RawRow<'a> {
+    customer: Cow<'a, str>,
+    month: Month,
+    mrr: Decimal,
+    plan: Option<Cow<'a, str>>,
+    channel: Option<Cow<'a, str>>,
+}
+
+fn optional_text<'a>(
+    rec: &Record<'a, '_>,
+    column: Option<usize>,
+) -> Result<Option<Cow<'a, str>>, FieldError> {
+    match column {
+        None => Ok(None),
+        Some(c) => {
+            let t = text(rec, c)?;
+            Ok((!t.is_empty()).then_some(t))
         }
     }
-    Ok((builder.finish(), report))
 }
 
 /// Reads a subscription-events file (`customer_id, date, event, mrr[, plan, channel]`).

@@ -4,10 +4,9 @@
 //! added through [`MrrTableBuilder`], which rejects negative MRR and, unless told to
 //! sum them, a second row for the same customer and month (naming both lines).
 
-use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
-use ltv_core::Decimal;
+use ltv_core::{CoreError, Decimal};
 use serde::{Deserialize, Serialize};
 
 use crate::checked::add_to;
@@ -79,7 +78,7 @@ impl MrrTable {
         for (i, row) in rows.into_iter().enumerate() {
             builder.add(row, i as u64 + 1)?;
         }
-        Ok(builder.finish())
+        builder.finish()
     }
 
     /// The customers, sorted by id (including customers whose MRR is always 0).
@@ -103,20 +102,25 @@ impl MrrTable {
     }
 }
 
-#[derive(Debug)]
-struct Pending {
-    id: String,
-    plan: Option<(Month, String)>,
-    channel: Option<(Month, String)>,
-    cells: HashMap<Month, (Decimal, u64)>,
+/// One cell as read: customer index, month, MRR, source line.
+#[derive(Debug, Clone, Copy)]
+struct Cell {
+    customer: u32,
+    month: Month,
+    mrr: Decimal,
+    line: u64,
 }
 
-/// Collects rows into an [`MrrTable`], checking each as it arrives.
+/// Collects rows into an [`MrrTable`]: each row is checked as it arrives, duplicates
+/// when the table is finished (cells are sorted once instead of hashed per row).
 #[derive(Debug, Default)]
 pub struct MrrTableBuilder {
     sum_duplicates: bool,
-    index: HashMap<String, usize>,
-    pending: Vec<Pending>,
+    index: HashMap<String, u32>,
+    ids: Vec<String>,
+    plans: Vec<Option<(Month, String)>>,
+    channels: Vec<Option<(Month, String)>>,
+    cells: Vec<Cell>,
     first: Option<Month>,
     last: Option<Month>,
 }
@@ -134,93 +138,151 @@ impl MrrTableBuilder {
     /// Adds one row read from source line `line`.
     ///
     /// # Errors
-    /// [`SaasError::NegativeMrr`] for MRR < 0; [`SaasError::DuplicateRow`] for a second
-    /// row of the same customer and month (unless summing); an overflow when summing.
+    /// [`SaasError::NegativeMrr`] for MRR < 0.
     pub fn add(&mut self, row: MrrRow, line: u64) -> Result<()> {
-        if row.mrr.is_sign_negative() && !row.mrr.is_zero() {
+        self.add_parts(
+            &row.customer_id,
+            row.month,
+            row.mrr,
+            row.plan.as_deref(),
+            row.channel.as_deref(),
+            line,
+        )
+    }
+
+    /// Like [`MrrTableBuilder::add`] from borrowed fields: allocates only for a new
+    /// customer or a changed plan or channel.
+    ///
+    /// # Errors
+    /// [`SaasError::NegativeMrr`] for MRR < 0.
+    pub fn add_parts(
+        &mut self,
+        customer: &str,
+        month: Month,
+        mrr: Decimal,
+        plan: Option<&str>,
+        channel: Option<&str>,
+        line: u64,
+    ) -> Result<()> {
+        if mrr.is_sign_negative() && !mrr.is_zero() {
             return Err(SaasError::NegativeMrr {
-                customer: row.customer_id,
-                month: row.month,
-                value: row.mrr,
+                customer: customer.to_owned(),
+                month,
+                value: mrr,
                 line,
             });
         }
-        let slot = match self.index.get(&row.customer_id) {
+        let slot = match self.index.get(customer) {
             Some(&i) => i,
             None => {
-                self.pending.push(Pending {
-                    id: row.customer_id.clone(),
-                    plan: None,
-                    channel: None,
-                    cells: HashMap::new(),
-                });
-                let i = self.pending.len() - 1;
-                self.index.insert(row.customer_id.clone(), i);
+                let i = u32::try_from(self.ids.len()).map_err(|_| CoreError::Overflow {
+                    what: "number of customers",
+                })?;
+                self.index.insert(customer.to_owned(), i);
+                self.ids.push(customer.to_owned());
+                self.plans.push(None);
+                self.channels.push(None);
                 i
             }
         };
-        let Some(p) = self.pending.get_mut(slot) else {
-            return Ok(());
-        };
-        match p.cells.entry(row.month) {
-            Entry::Vacant(e) => {
-                e.insert((row.mrr, line));
-            }
-            Entry::Occupied(mut e) => {
-                if !self.sum_duplicates {
-                    return Err(SaasError::DuplicateRow {
-                        file: String::new(),
-                        customer: row.customer_id,
-                        month: row.month,
-                        first_line: e.get().1,
-                        second_line: line,
-                    });
+        self.cells.push(Cell {
+            customer: slot,
+            month,
+            mrr,
+            line,
+        });
+        let at = slot as usize;
+        if let (Some(plan), Some(current)) =
+            (plan.filter(|p| !p.is_empty()), self.plans.get_mut(at))
+        {
+            // the plan of the latest month (allocating only when it changes)
+            match current {
+                Some((m, p)) if month >= *m => {
+                    *m = month;
+                    if p != plan {
+                        plan.clone_into(p);
+                    }
                 }
-                add_to(&mut e.get_mut().0, row.mrr, "summed duplicate MRR")?;
+                Some(_) => {}
+                None => *current = Some((month, plan.to_owned())),
             }
         }
-        if let Some(plan) = row.plan.filter(|s| !s.is_empty()) {
-            if p.plan.as_ref().is_none_or(|(m, _)| row.month >= *m) {
-                p.plan = Some((row.month, plan));
+        if let (Some(channel), Some(current)) =
+            (channel.filter(|c| !c.is_empty()), self.channels.get_mut(at))
+        {
+            // the channel of the earliest month
+            if current.as_ref().is_none_or(|(m, _)| month < *m) {
+                *current = Some((month, channel.to_owned()));
             }
         }
-        if let Some(channel) = row.channel.filter(|s| !s.is_empty()) {
-            if p.channel.as_ref().is_none_or(|(m, _)| row.month < *m) {
-                p.channel = Some((row.month, channel));
-            }
-        }
-        self.first = Some(self.first.map_or(row.month, |f| f.min(row.month)));
-        self.last = Some(self.last.map_or(row.month, |l| l.max(row.month)));
+        self.first = Some(self.first.map_or(month, |f| f.min(month)));
+        self.last = Some(self.last.map_or(month, |l| l.max(month)));
         Ok(())
     }
 
     /// The finished table.
-    pub fn finish(self) -> MrrTable {
+    ///
+    /// # Errors
+    /// [`SaasError::DuplicateRow`] for two rows of the same customer and month (unless
+    /// summing; of several, the pair whose second row comes first); an overflow when
+    /// summing.
+    pub fn finish(mut self) -> Result<MrrTable> {
+        self.cells
+            .sort_unstable_by_key(|c| (c.customer, c.month, c.line));
+        if !self.sum_duplicates {
+            let duplicate = self
+                .cells
+                .windows(2)
+                .filter_map(|w| match w {
+                    [a, b] if a.customer == b.customer && a.month == b.month => Some((a, b)),
+                    _ => None,
+                })
+                .min_by_key(|(_, b)| b.line);
+            if let Some((a, b)) = duplicate {
+                return Err(SaasError::DuplicateRow {
+                    file: String::new(),
+                    customer: self
+                        .ids
+                        .get(a.customer as usize)
+                        .cloned()
+                        .unwrap_or_default(),
+                    month: a.month,
+                    first_line: a.line,
+                    second_line: b.line,
+                });
+            }
+        }
+        let mut series: Vec<Vec<(Month, Decimal)>> = vec![Vec::new(); self.ids.len()];
+        for cell in &self.cells {
+            let Some(list) = series.get_mut(cell.customer as usize) else {
+                continue;
+            };
+            match list.last_mut() {
+                Some((m, v)) if *m == cell.month => add_to(v, cell.mrr, "summed duplicate MRR")?,
+                _ => list.push((cell.month, cell.mrr)),
+            }
+        }
         let mut customers: Vec<Customer> = self
-            .pending
+            .ids
             .into_iter()
-            .map(|p| {
-                let mut series: Vec<(Month, Decimal)> = p
-                    .cells
-                    .into_iter()
-                    .filter(|(_, (v, _))| !v.is_zero())
-                    .map(|(m, (v, _))| (m, v))
-                    .collect();
-                series.sort_unstable_by_key(|&(m, _)| m);
+            .zip(series)
+            .zip(self.plans.into_iter().zip(self.channels))
+            .map(|((id, mut series), (plan, channel))| {
+                series.retain(|(_, v)| !v.is_zero());
                 Customer {
-                    id: p.id,
-                    plan: p.plan.map(|(_, s)| s),
-                    channel: p.channel.map(|(_, s)| s),
+                    id,
+                    plan: plan.map(|(_, s)| s),
+                    channel: channel.map(|(_, s)| s),
                     series,
                 }
             })
             .collect();
         customers.sort_unstable_by(|a, b| a.id.cmp(&b.id));
-        MrrTable {
+        Ok(MrrTable {
             customers,
             first: self.first,
             last: self.last,
-        }
+        })
     }
 }
 
