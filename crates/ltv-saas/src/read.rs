@@ -176,29 +176,34 @@ pub fn read_mrr(file: &CsvFile, options: &MrrReadOptions) -> Result<(MrrTable, S
     let v = file.column(&cols.mrr, "--mrr-col")?;
     let p = optional_column(file, cols.plan.as_deref(), "plan", "--plan-col")?;
     let ch = optional_column(file, cols.channel.as_deref(), "channel", "--channel-col")?;
-    // parse in parallel into borrowed fields (no allocation per row unless a field
-    // needs unquoting), then add in file order
-    let (chunks, report) =
-        file.fold_chunks(&options.csv, Vec::new, |acc: &mut Vec<RawRow<'_>>, rec| {
-            acc.push(RawRow {
-                customer: required(rec, c)?,
-                month: month(rec, m)?,
-                mrr: mrr(rec, v)?,
-                plan: optional_text(rec, p)?,
-                channel: optional_text(rec, ch)?,
-            });
-            Ok(())
-        })?;
+    // each chunk of the file is parsed and collected by its own builder in parallel;
+    // the builders are then appended in file order
+    let (chunks, report) = file.fold_chunks(
+        &options.csv,
+        || MrrTableBuilder::new(options.sum_duplicates),
+        |builder: &mut MrrTableBuilder, rec| {
+            let customer = required(rec, c)?;
+            let when = month(rec, m)?;
+            let amount = mrr(rec, v)?;
+            let plan = optional_text(rec, p)?;
+            let channel = optional_text(rec, ch)?;
+            let line = builder.rows() as u64 + 1;
+            builder
+                .add_parts(
+                    &customer,
+                    when,
+                    amount,
+                    plan.as_deref(),
+                    channel.as_deref(),
+                    line,
+                )
+                .map_err(|e| FieldError::new(v, e.to_string()))
+        },
+    )?;
     let mut builder = MrrTableBuilder::new(options.sum_duplicates);
-    for (i, row) in chunks.iter().flatten().enumerate() {
-        builder.add_parts(
-            &row.customer,
-            row.month,
-            row.mrr,
-            row.plan.as_deref(),
-            row.channel.as_deref(),
-            i as u64 + 1,
-        )?;
+    for chunk in chunks {
+        let offset = builder.rows() as u64;
+        builder.append(chunk, offset)?;
     }
     match builder.finish() {
         Ok(table) => Ok((table, report)),
@@ -224,15 +229,6 @@ pub fn read_mrr(file: &CsvFile, options: &MrrReadOptions) -> Result<(MrrTable, S
         }
         Err(other) => Err(other),
     }
-}
-
-/// One MRR row as parsed, borrowing from the file.
-struct RawRow<'a> {
-    customer: Cow<'a, str>,
-    month: Month,
-    mrr: Decimal,
-    plan: Option<Cow<'a, str>>,
-    channel: Option<Cow<'a, str>>,
 }
 
 fn optional_text<'a>(

@@ -220,6 +220,64 @@ impl MrrTableBuilder {
         Ok(())
     }
 
+    /// Appends the rows of `other` (built from the rows after this builder's), with
+    /// `other`'s lines shifted by `line_offset`: how parallel readers combine the
+    /// builders of consecutive chunks of a file.
+    ///
+    /// # Errors
+    /// An overflow of the customer count.
+    pub fn append(&mut self, other: MrrTableBuilder, line_offset: u64) -> Result<()> {
+        let mut map = Vec::with_capacity(other.ids.len());
+        for ((id, plan), channel) in other.ids.into_iter().zip(other.plans).zip(other.channels) {
+            let slot = match self.index.get(&id) {
+                Some(&i) => i,
+                None => {
+                    let i = u32::try_from(self.ids.len()).map_err(|_| CoreError::Overflow {
+                        what: "number of customers",
+                    })?;
+                    self.index.insert(id.clone(), i);
+                    self.ids.push(id);
+                    self.plans.push(None);
+                    self.channels.push(None);
+                    i
+                }
+            };
+            let at = slot as usize;
+            if let (Some((m, p)), Some(current)) = (plan, self.plans.get_mut(at)) {
+                if current.as_ref().is_none_or(|(cm, _)| m >= *cm) {
+                    *current = Some((m, p));
+                }
+            }
+            if let (Some((m, c)), Some(current)) = (channel, self.channels.get_mut(at)) {
+                if current.as_ref().is_none_or(|(cm, _)| m < *cm) {
+                    *current = Some((m, c));
+                }
+            }
+            map.push(slot);
+        }
+        self.cells.reserve(other.cells.len());
+        for cell in other.cells {
+            self.cells.push(Cell {
+                customer: map
+                    .get(cell.customer as usize)
+                    .copied()
+                    .unwrap_or(cell.customer),
+                line: cell.line + line_offset,
+                ..cell
+            });
+        }
+        for m in other.first.into_iter().chain(other.last) {
+            self.first = Some(self.first.map_or(m, |f| f.min(m)));
+            self.last = Some(self.last.map_or(m, |l| l.max(m)));
+        }
+        Ok(())
+    }
+
+    /// Number of rows added so far.
+    pub fn rows(&self) -> usize {
+        self.cells.len()
+    }
+
     /// The finished table.
     ///
     /// # Errors

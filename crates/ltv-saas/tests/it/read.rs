@@ -143,3 +143,41 @@ fn contradicting_event_names_its_file_line() {
         "events.csv:5: customer a: start while a subscription is already active"
     );
 }
+
+#[test]
+fn parallel_read_equals_in_memory_table() {
+    // large enough to be split into several chunks read in parallel
+    let rows = ltv_saas::synthetic::generate(3000, 36, 5);
+    let mut csv = Vec::new();
+    ltv_saas::synthetic::write_csv(&rows, &mut csv).unwrap();
+    let file = CsvFile::from_bytes("synthetic.csv", csv, b',').unwrap();
+    let (table, _) = read_mrr(&file, &MrrReadOptions::default()).unwrap();
+    assert_eq!(table, ltv_saas::MrrTable::from_rows(rows, false).unwrap());
+    // a duplicate far into the file still names both file lines
+    let mut text = String::from_utf8(file_bytes(&table)).unwrap();
+    text.push_str("c000001,2022-01,1\nc000001,2022-01,2\n");
+    let lines = text.lines().count() as u64;
+    let err = read_mrr(
+        &CsvFile::from_bytes("x.csv", text.into_bytes(), b',').unwrap(),
+        &MrrReadOptions::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!("x.csv: duplicate rows for customer c000001 in 2022-01: lines {} and {lines} (use --sum-duplicates to add them)", lines - 1)
+    );
+}
+
+/// A CSV of the table with every customer-month row (customer c000001 never in 2022-01).
+fn file_bytes(table: &ltv_saas::MrrTable) -> Vec<u8> {
+    let mut out = b"customer_id,month,mrr\n".to_vec();
+    for c in table.customers() {
+        for (m, v) in c.series() {
+            if c.id == "c000001" && *m == d("2022-01") {
+                continue;
+            }
+            out.extend(format!("{},{m},{v}\n", c.id).as_bytes());
+        }
+    }
+    out
+}
