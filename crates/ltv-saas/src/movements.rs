@@ -75,7 +75,12 @@ pub(crate) fn timeline(table: &MrrTable, start: Month, end: Month) -> Result<Tim
             continue;
         }
         let offset = usize::try_from(start.months_until(first)).unwrap_or(0);
-        let span = usize::try_from(first.months_until(end) + 1).unwrap_or(0);
+        // 12 months after a customer's last MRR they no longer move any sum (the churn
+        // is in the month after, the trailing-12 base ends 12 months after), so the
+        // walk stops there: a stray far-future month cannot make every customer walk it
+        let last = customer.series().last().map_or(first, |&(m, _)| m);
+        let stop = end.min(last.offset(12));
+        let span = usize::try_from(first.months_until(stop) + 1).unwrap_or(0);
         values.clear();
         values.resize(span, Decimal::ZERO);
         for &(m, v) in customer.series() {

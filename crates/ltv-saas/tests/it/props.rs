@@ -71,3 +71,30 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #[test]
+    fn trailing_twelve_matches_a_direct_computation(rows in tables()) {
+        let table = MrrTable::from_rows(rows, false).unwrap();
+        let options = SaasOptions { lifetime_cap: Some(36), ..SaasOptions::default() };
+        let Ok(report) = analyze(&table, &options) else { return Ok(()) };
+        for m in &report.months {
+            let then = m.month.offset(-12);
+            let (mut base, mut now, mut capped) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+            for c in table.customers() {
+                let b = c.mrr(then);
+                if b > Decimal::ZERO {
+                    base += b;
+                    now += c.mrr(m.month);
+                    capped += c.mrr(m.month).min(b);
+                }
+            }
+            if then < report.data_start || base.is_zero() {
+                prop_assert_eq!(m.nrr_12m, None);
+            } else {
+                prop_assert_eq!(m.nrr_12m, Some((now / base).normalize()));
+                prop_assert_eq!(m.grr_12m, Some((capped / base).normalize()));
+            }
+        }
+    }
+}
