@@ -2,13 +2,20 @@
 //!
 //! - `cargo xtask ci`: everything CI checks (fmt, clippy -D warnings, the test suite
 //!   with snapshots in check mode).
+//! - `cargo xtask gen-data --customers N --out PATH`: synthetic transactions.
+//! - `cargo xtask bench`: the segments benchmark (docs/benchmarks.md).
 
 use std::process::{Command, ExitCode};
+
+mod bench;
+mod gen_data;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
+        Some("gen-data") => gen_data::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{USAGE}");
             Ok(())
@@ -29,6 +36,10 @@ usage: cargo xtask <task>
 
 tasks:
   ci    fmt check, clippy with -D warnings, the whole test suite (snapshots must match)
+  gen-data --customers N --out PATH [--seed S]
+        a seeded synthetic transactions CSV (`-` for stdout)
+  bench [--rows-target customers] [--file PATH]
+        release-build `ltv` and time `ltv rfm|customers|cohort` on a generated file
 ";
 
 fn ci() -> Result<(), String> {
