@@ -2,9 +2,14 @@
 //!
 //! - `cargo xtask ci`: everything CI checks (fmt, clippy -D warnings, the test suite
 //!   with snapshots in check mode).
+//! - `cargo xtask gen-data --customers N --out PATH`: synthetic transactions.
+//! - `cargo xtask gen-mrr --customers N --months M --out PATH`: synthetic MRR.
+//! - `cargo xtask bench`: the segments benchmark (docs/benchmarks.md).
 
 use std::process::{Command, ExitCode};
 
+mod bench;
+mod gen_data;
 mod gen_mrr;
 
 fn main() -> ExitCode {
@@ -12,6 +17,8 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
         Some("gen-mrr") => gen_mrr::run(args.get(1..).unwrap_or_default()),
+        Some("gen-data") => gen_data::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{USAGE}{}", gen_mrr::USAGE);
             Ok(())
@@ -32,6 +39,10 @@ usage: cargo xtask <task>
 
 tasks:
   ci    fmt check, clippy with -D warnings, the whole test suite (snapshots must match)
+  gen-data --customers N --out PATH [--seed S]
+        a seeded synthetic transactions CSV (`-` for stdout)
+  bench [--rows-target customers] [--file PATH]
+        release-build `ltv` and time `ltv rfm|customers|cohort` on a generated file
 ";
 
 fn ci() -> Result<(), String> {
