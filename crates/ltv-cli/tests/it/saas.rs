@@ -152,3 +152,16 @@ fn help_shows_examples() {
     let out = ok(&["saas", "--help"]);
     assert!(out.contains("ltv saas mrr.csv --cohorts"));
 }
+
+#[test]
+fn sum_duplicates_adds_rows() {
+    let v = json(&[
+        "saas",
+        "tests/data/saas/duplicate.csv",
+        "--sum-duplicates",
+        "--cohorts",
+    ]);
+    // a: 10 + 20, b: 5
+    assert_eq!(v["cohorts"][0]["start_mrr"], "35");
+    assert_eq!(v["cohorts"][0]["customers"], 2);
+}
