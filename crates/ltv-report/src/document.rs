@@ -115,7 +115,7 @@ impl Document {
             .get_template("report.html")
             .map_err(|e| ReportError::Template(e.to_string()))?;
         tmpl.render(context! {
-            lang => self.lang.code(),
+            lang => crate::i18n::code(self.lang),
             title => &self.title,
             subtitle => &self.subtitle,
             sections => &self.sections,

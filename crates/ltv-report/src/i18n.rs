@@ -1,32 +1,16 @@
-//! The report's two languages.
+//! The report's two languages: the planner's [`Lang`], plus picking a text by language.
 
-use serde::{Deserialize, Serialize};
+pub use ltv_planner::Lang;
 
-/// Language of the report's text.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    /// English.
-    #[default]
-    En,
-    /// Japanese.
-    Ja,
+/// The English or the Japanese text.
+pub fn t<'a>(lang: Lang, en: &'a str, ja: &'a str) -> &'a str {
+    match lang {
+        Lang::En => en,
+        Lang::Ja => ja,
+    }
 }
 
-impl Lang {
-    /// BCP 47 code for `<html lang>`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Ja => "ja",
-        }
-    }
-
-    /// Picks the text for this language.
-    pub fn pick<'a>(self, en: &'a str, ja: &'a str) -> &'a str {
-        match self {
-            Lang::En => en,
-            Lang::Ja => ja,
-        }
-    }
+/// `<html lang>` code.
+pub fn code(lang: Lang) -> &'static str {
+    t(lang, "en", "ja")
 }
