@@ -75,26 +75,80 @@ pub fn build(input: &ReportInput<'_>, options: &ReportOptions) -> Result<Documen
     let facts = sections::Facts::gather(input, options)?;
 
     let mut out = vec![
-        or_note(&ctx, "headline", t(lang, "Headline: what a customer is worth", "概要: 顧客一人あたりの価値"), sections::headline::section(&ctx, &facts)),
-        or_note(&ctx, "drivers", t(lang, "LTV drivers and the bottleneck", "LTV のドライバーとボトルネック"), sections::drivers::section(&ctx, &facts)),
-        or_note(&ctx, "rfm", t(lang, "RFM segments", "RFM セグメント"), sections::rfm::section(&ctx, &facts)),
-        or_note(&ctx, "cohorts", t(lang, "Cohorts: retention and cumulative LTV", "コホート: 継続率と累積 LTV"), sections::cohorts::section(&ctx, tx)),
-        or_note(&ctx, "channels", t(lang, "Acquisition channels", "獲得チャネル"), sections::channels::section(&ctx, &facts, options.horizon_months)),
-        or_note(&ctx, "forecast", t(lang, "Forecast: CLV and customers at risk", "予測: CLV と離反リスクの高い顧客"), sections::forecast::section(&ctx, &facts)),
+        or_note(
+            &ctx,
+            "headline",
+            t(
+                lang,
+                "Headline: what a customer is worth",
+                "概要: 顧客一人あたりの価値",
+            ),
+            sections::headline::section(&ctx, &facts),
+        ),
+        or_note(
+            &ctx,
+            "drivers",
+            t(
+                lang,
+                "LTV drivers and the bottleneck",
+                "LTV のドライバーとボトルネック",
+            ),
+            sections::drivers::section(&ctx, &facts),
+        ),
+        or_note(
+            &ctx,
+            "rfm",
+            t(lang, "RFM segments", "RFM セグメント"),
+            sections::rfm::section(&ctx, &facts),
+        ),
+        or_note(
+            &ctx,
+            "cohorts",
+            t(
+                lang,
+                "Cohorts: retention and cumulative LTV",
+                "コホート: 継続率と累積 LTV",
+            ),
+            sections::cohorts::section(&ctx, tx),
+        ),
+        or_note(
+            &ctx,
+            "channels",
+            t(lang, "Acquisition channels", "獲得チャネル"),
+            sections::channels::section(&ctx, &facts, options.horizon_months),
+        ),
+        or_note(
+            &ctx,
+            "forecast",
+            t(
+                lang,
+                "Forecast: CLV and customers at risk",
+                "予測: CLV と離反リスクの高い顧客",
+            ),
+            sections::forecast::section(&ctx, &facts),
+        ),
     ];
     if let Some(plan) = input.plan {
         out.push(or_note(
             &ctx,
             "plan",
-            t(lang, "Plan: ranked initiatives and the ROI case", "計画: 施策の優先順位と ROI"),
+            t(
+                lang,
+                "Plan: ranked initiatives and the ROI case",
+                "計画: 施策の優先順位と ROI",
+            ),
             sections::plan::section(&ctx, plan),
         ));
     }
     let as_of = tx.as_of();
-    let title = options
-        .title
-        .clone()
-        .unwrap_or_else(|| t(lang, "Customer lifetime value report", "顧客生涯価値 (LTV) レポート").to_string());
+    let title = options.title.clone().unwrap_or_else(|| {
+        t(
+            lang,
+            "Customer lifetime value report",
+            "顧客生涯価値 (LTV) レポート",
+        )
+        .to_string()
+    });
     let subtitle = match lang {
         Lang::En => format!(
             "{} · {} customers, {} orders, {} to {} (as of {as_of}) · gross margin {}",
@@ -153,12 +207,7 @@ fn validate(options: &ReportOptions) -> Result<(), ReportError> {
 }
 
 /// The section, or the section's heading with a note saying why it is missing.
-fn or_note(
-    ctx: &Context,
-    id: &str,
-    title: &str,
-    section: Result<Section, ReportError>,
-) -> Section {
+fn or_note(ctx: &Context, id: &str, title: &str, section: Result<Section, ReportError>) -> Section {
     let mut s = section.unwrap_or_else(|err| Section {
         notes: vec![format!(
             "{} {err}",

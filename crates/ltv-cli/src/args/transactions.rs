@@ -176,6 +176,9 @@ pub enum CohortMetricArg {
     Revenue,
     /// Cumulative revenue through the period ÷ cohort size.
     Ltv,
+    /// Share still active (first order through last order period); never rises, so
+    /// `ltv forecast retention --cohorts` can fit it.
+    Survival,
 }
 
 impl From<CohortMetricArg> for CohortMetric {
@@ -184,6 +187,7 @@ impl From<CohortMetricArg> for CohortMetric {
             CohortMetricArg::Retention => CohortMetric::Retention,
             CohortMetricArg::Revenue => CohortMetric::Revenue,
             CohortMetricArg::Ltv => CohortMetric::Ltv,
+            CohortMetricArg::Survival => CohortMetric::Survival,
         }
     }
 }

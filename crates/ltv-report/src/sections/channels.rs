@@ -65,7 +65,12 @@ pub fn section(ctx: &Context, facts: &Facts<'_>, horizon: u32) -> Result<Section
     } else {
         (
             with_ratio,
-            t(lang, "LTV/CAC by channel (3 = healthy)", "チャネル別 LTV/CAC（3 以上が健全）").into(),
+            t(
+                lang,
+                "LTV/CAC by channel (3 = healthy)",
+                "チャネル別 LTV/CAC（3 以上が健全）",
+            )
+            .into(),
             t(lang, "LTV/CAC", "LTV/CAC").into(),
         )
     };
@@ -82,11 +87,15 @@ pub fn section(ctx: &Context, facts: &Facts<'_>, horizon: u32) -> Result<Section
         .max_by(|a, b| a.ltv_at_horizon.cmp(&b.ltv_at_horizon))
     {
         s.figures.push(
-            Figure::new(t(lang, "most valuable channel", "最も価値の高いチャネル"), best.channel.clone())
-                .note(format!(
-                    "LTV {}",
-                    best.ltv_at_horizon.map_or_else(String::new, |v| ctx.money(v))
-                )),
+            Figure::new(
+                t(lang, "most valuable channel", "最も価値の高いチャネル"),
+                best.channel.clone(),
+            )
+            .note(format!(
+                "LTV {}",
+                best.ltv_at_horizon
+                    .map_or_else(String::new, |v| ctx.money(v))
+            )),
         );
     }
     let dash = || "–".to_string();

@@ -55,7 +55,11 @@ pub fn section(ctx: &Context, tx: &Transactions) -> Result<Section, ReportError>
     s.charts.push(Chart {
         title: "cumulative LTV".into(),
         svg: charts::line_chart(
-            t(lang, "Cumulative LTV per customer by cohort", "コホート別の顧客一人あたり累積 LTV"),
+            t(
+                lang,
+                "Cumulative LTV per customer by cohort",
+                "コホート別の顧客一人あたり累積 LTV",
+            ),
             t(lang, "months since first order", "初回注文からの月数"),
             &ctx.money_axis(t(lang, "revenue per customer", "顧客一人あたり売上")),
             &ltv_curves(&ltv),
@@ -66,7 +70,11 @@ pub fn section(ctx: &Context, tx: &Transactions) -> Result<Section, ReportError>
         if let Some(Some(m1)) = first.cells.get(1) {
             s.figures.push(
                 Figure::new(
-                    t(lang, "month-1 retention, oldest cohort", "最古コホートの 1 か月目継続率"),
+                    t(
+                        lang,
+                        "month-1 retention, oldest cohort",
+                        "最古コホートの 1 か月目継続率",
+                    ),
                     ctx.pct(*m1),
                 )
                 .note(first.cohort.clone()),
@@ -80,7 +88,11 @@ pub fn section(ctx: &Context, tx: &Transactions) -> Result<Section, ReportError>
     {
         s.figures.push(
             Figure::new(
-                t(lang, "cumulative LTV, oldest cohort", "最古コホートの累積 LTV"),
+                t(
+                    lang,
+                    "cumulative LTV, oldest cohort",
+                    "最古コホートの累積 LTV",
+                ),
                 ctx.money(value),
             )
             .note(match lang {
@@ -94,7 +106,11 @@ pub fn section(ctx: &Context, tx: &Transactions) -> Result<Section, ReportError>
             s.charts.push(Chart {
                 title: "sBG projection".into(),
                 svg: charts::line_chart(
-                    t(lang, "Share of customers still active: observed and sBG projection", "アクティブ顧客の割合: 実績と sBG 予測"),
+                    t(
+                        lang,
+                        "Share of customers still active: observed and sBG projection",
+                        "アクティブ顧客の割合: 実績と sBG 予測",
+                    ),
                     t(lang, "months since first order", "初回注文からの月数"),
                     t(lang, "share still active", "アクティブな割合"),
                     &[
@@ -121,7 +137,11 @@ pub fn section(ctx: &Context, tx: &Transactions) -> Result<Section, ReportError>
                         (None, _) => t(lang, "unbounded (α ≤ 1)", "上限なし（α ≤ 1）").into(),
                     },
                 )
-                .note(format!("α = {}, β = {}", float(p.alpha, 3), float(p.beta, 3))),
+                .note(format!(
+                    "α = {}, β = {}",
+                    float(p.alpha, 3),
+                    float(p.beta, 3)
+                )),
             );
             s.notes.push(
                 t(
@@ -134,23 +154,39 @@ pub fn section(ctx: &Context, tx: &Transactions) -> Result<Section, ReportError>
         }
         Err(e) => s.notes.push(format!(
             "{} {e}",
-            t(lang, "The sBG projection is not available:", "sBG 予測は利用できません:")
+            t(
+                lang,
+                "The sBG projection is not available:",
+                "sBG 予測は利用できません:"
+            )
         )),
     }
     let width = retention.periods.min(13);
-    let mut header = vec![t(lang, "cohort", "コホート").to_string(), t(lang, "size", "人数").into()];
+    let mut header = vec![
+        t(lang, "cohort", "コホート").to_string(),
+        t(lang, "size", "人数").into(),
+    ];
     header.extend((0..width).map(|k| k.to_string()));
     s.tables.push(Table {
-        caption: t(lang, "Retention by cohort, first 12 months", "コホート別継続率（最初の 12 か月）").into(),
+        caption: t(
+            lang,
+            "Retention by cohort, first 12 months",
+            "コホート別継続率（最初の 12 か月）",
+        )
+        .into(),
         header,
         rows: retention
             .rows
             .iter()
             .map(|r| {
                 let mut row = vec![r.cohort.clone(), r.size.to_string()];
-                row.extend(
-                    (0..width).map(|k| r.cells.get(k).copied().flatten().map_or_else(String::new, |v| ctx.pct(v))),
-                );
+                row.extend((0..width).map(|k| {
+                    r.cells
+                        .get(k)
+                        .copied()
+                        .flatten()
+                        .map_or_else(String::new, |v| ctx.pct(v))
+                }));
                 row
             })
             .collect(),
@@ -227,7 +263,9 @@ fn projection(tx: &Transactions) -> Result<Projection, ReportError> {
         }
     }
     let observed_periods = alive.len();
-    let periods = u32::try_from(observed_periods).unwrap_or(u32::MAX).saturating_add(PROJECTED_MONTHS);
+    let periods = u32::try_from(observed_periods)
+        .unwrap_or(u32::MAX)
+        .saturating_add(PROJECTED_MONTHS);
     let fit = forecast_retention(
         &input,
         &RetentionRequest {

@@ -61,7 +61,11 @@ pub fn section(ctx: &Context, facts: &Facts<'_>) -> Result<Section, ReportError>
     s.charts.push(Chart {
         title: "levers".into(),
         svg: charts::bar_chart(
-            t(lang, "LTV change per standard driver move", "標準的なドライバー変化による LTV の変化"),
+            t(
+                lang,
+                "LTV change per standard driver move",
+                "標準的なドライバー変化による LTV の変化",
+            ),
             t(lang, "LTV change (%)", "LTV の変化 (%)"),
             &bars,
         )?,
@@ -97,7 +101,12 @@ pub fn section(ctx: &Context, facts: &Facts<'_>) -> Result<Section, ReportError>
         ]);
     }
     s.tables.push(Table {
-        caption: t(lang, "Driver sensitivity, ranked", "ドライバー感応度（順位順）").into(),
+        caption: t(
+            lang,
+            "Driver sensitivity, ranked",
+            "ドライバー感応度（順位順）",
+        )
+        .into(),
         header: vec![
             "#".into(),
             t(lang, "move", "変化").into(),
@@ -109,7 +118,8 @@ pub fn section(ctx: &Context, facts: &Facts<'_>) -> Result<Section, ReportError>
         rows,
     });
     for skipped in &report.skipped {
-        s.notes.push(format!("{}: {}", skipped.driver, skipped.reason));
+        s.notes
+            .push(format!("{}: {}", skipped.driver, skipped.reason));
     }
     Ok(s)
 }

@@ -39,7 +39,10 @@ pub fn section(ctx: &Context, facts: &Facts<'_>) -> Result<Section, ReportError>
         title: "CLV distribution".into(),
         svg: charts::histogram(
             &match lang {
-                Lang::En => format!("Forecast CLV per customer, next {} months", clv.horizon_months),
+                Lang::En => format!(
+                    "Forecast CLV per customer, next {} months",
+                    clv.horizon_months
+                ),
                 Lang::Ja => format!("顧客別の予測 CLV（今後 {} か月）", clv.horizon_months),
             },
             &ctx.money_axis("CLV"),
@@ -51,28 +54,41 @@ pub fn section(ctx: &Context, facts: &Facts<'_>) -> Result<Section, ReportError>
     s.charts.push(Chart {
         title: "P(alive) distribution".into(),
         svg: charts::histogram(
-            t(lang, "Probability that a customer is still active, P(alive)", "顧客がまだアクティブである確率 P(alive)"),
-            t(lang, "P(alive) (0 = gone, 1 = surely active)", "P(alive)（0 = 離脱、1 = 確実にアクティブ）"),
+            t(
+                lang,
+                "Probability that a customer is still active, P(alive)",
+                "顧客がまだアクティブである確率 P(alive)",
+            ),
+            t(
+                lang,
+                "P(alive) (0 = gone, 1 = surely active)",
+                "P(alive)（0 = 離脱、1 = 確実にアクティブ）",
+            ),
             t(lang, "customers", "顧客数"),
             &p_alive,
             20,
         )?,
     });
-    let total = clv
-        .customers
-        .iter()
-        .try_fold(Decimal::ZERO, |acc, c| ltv_core::checked::add(acc, c.clv, "total CLV"))?;
+    let total = clv.customers.iter().try_fold(Decimal::ZERO, |acc, c| {
+        ltv_core::checked::add(acc, c.clv, "total CLV")
+    })?;
     s.figures.push(
-        Figure::new(t(lang, "total forecast CLV", "予測 CLV の合計"), ctx.money0(total)).note(
-            match lang {
-                Lang::En => format!("{} customers", clv.customers.len()),
-                Lang::Ja => format!("顧客 {} 人", clv.customers.len()),
-            },
-        ),
+        Figure::new(
+            t(lang, "total forecast CLV", "予測 CLV の合計"),
+            ctx.money0(total),
+        )
+        .note(match lang {
+            Lang::En => format!("{} customers", clv.customers.len()),
+            Lang::Ja => format!("顧客 {} 人", clv.customers.len()),
+        }),
     );
     let at_risk_count = p_alive.iter().filter(|p| **p < AT_RISK_P_ALIVE).count();
     s.figures.push(Figure::new(
-        t(lang, "customers with P(alive) < 50 %", "P(alive) が 50% 未満の顧客"),
+        t(
+            lang,
+            "customers with P(alive) < 50 %",
+            "P(alive) が 50% 未満の顧客",
+        ),
         at_risk_count.to_string(),
     ));
     s.figures.push(
@@ -103,11 +119,24 @@ pub fn section(ctx: &Context, facts: &Facts<'_>) -> Result<Section, ReportError>
         .customers
         .iter()
         .filter(|c| c.p_alive < AT_RISK_P_ALIVE)
-        .map(|c| (c, monetary.get(c.customer_id.as_str()).copied().unwrap_or_default()))
+        .map(|c| {
+            (
+                c,
+                monetary
+                    .get(c.customer_id.as_str())
+                    .copied()
+                    .unwrap_or_default(),
+            )
+        })
         .collect();
     risk.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.customer_id.cmp(&b.0.customer_id)));
     s.tables.push(Table {
-        caption: t(lang, "Customers most at risk: highest past spend, P(alive) below 50 %", "離反リスクの高い顧客: 過去の購入額が大きく P(alive) が 50% 未満").into(),
+        caption: t(
+            lang,
+            "Customers most at risk: highest past spend, P(alive) below 50 %",
+            "離反リスクの高い顧客: 過去の購入額が大きく P(alive) が 50% 未満",
+        )
+        .into(),
         header: [
             t(lang, "customer", "顧客"),
             t(lang, "spend to date", "累計購入額"),

@@ -29,15 +29,14 @@ pub fn section(ctx: &Context, facts: &Facts<'_>) -> Result<Section, ReportError>
         ..Section::default()
     };
     s.figures.push(
-        Figure::new(t(lang, "LTV per customer", "顧客一人あたり LTV"), ctx.money(d.ltv)).note(
-            match lang {
-                crate::i18n::Lang::En => format!(
-                    "general formula, gross margin {}",
-                    ctx.pct(d.margin)
-                ),
-                crate::i18n::Lang::Ja => format!("一般式、粗利率 {}", ctx.pct(d.margin)),
-            },
-        ),
+        Figure::new(
+            t(lang, "LTV per customer", "顧客一人あたり LTV"),
+            ctx.money(d.ltv),
+        )
+        .note(match lang {
+            crate::i18n::Lang::En => format!("general formula, gross margin {}", ctx.pct(d.margin)),
+            crate::i18n::Lang::Ja => format!("一般式、粗利率 {}", ctx.pct(d.margin)),
+        }),
     );
     // Monthly revenue per active customer: what a customer returns per month.
     let monthly_revenue = ltv_core::checked::div(
@@ -47,11 +46,21 @@ pub fn section(ctx: &Context, facts: &Facts<'_>) -> Result<Section, ReportError>
     )?;
     let mut rows = vec![
         vec![
-            t(lang, "General: AOV × margin × frequency × lifespan", "一般式: 平均注文額 × 粗利率 × 頻度 × 継続期間").to_string(),
+            t(
+                lang,
+                "General: AOV × margin × frequency × lifespan",
+                "一般式: 平均注文額 × 粗利率 × 頻度 × 継続期間",
+            )
+            .to_string(),
             ctx.money(d.ltv),
         ],
         vec![
-            t(lang, "E-commerce (revenue): AOV × orders/year × years", "EC 式（売上）: 平均注文額 × 年間回数 × 年数").to_string(),
+            t(
+                lang,
+                "E-commerce (revenue): AOV × orders/year × years",
+                "EC 式（売上）: 平均注文額 × 年間回数 × 年数",
+            )
+            .to_string(),
             ctx.money(
                 Ecommerce {
                     aov: d.average_order_value,
@@ -63,7 +72,12 @@ pub fn section(ctx: &Context, facts: &Facts<'_>) -> Result<Section, ReportError>
             ),
         ],
         vec![
-            t(lang, "Observed revenue per customer to date", "これまでの顧客一人あたり売上（実績）").to_string(),
+            t(
+                lang,
+                "Observed revenue per customer to date",
+                "これまでの顧客一人あたり売上（実績）",
+            )
+            .to_string(),
             ctx.money(d.revenue_per_customer),
         ],
     ];
@@ -96,27 +110,33 @@ pub fn section(ctx: &Context, facts: &Facts<'_>) -> Result<Section, ReportError>
         rows,
     });
     s.figures.push(
-        Figure::new(t(lang, "monthly churn", "月次解約率"), ctx.pct(d.monthly_churn)).note(
-            match lang {
-                crate::i18n::Lang::En => format!(
-                    "expected lifespan {} months; churned = no order for {} days",
-                    ctx.num(d.lifespan_months, 1),
-                    d.inactive_days
-                ),
-                crate::i18n::Lang::Ja => format!(
-                    "期待継続期間 {} か月。{} 日間注文がない顧客を解約とみなす",
-                    ctx.num(d.lifespan_months, 1),
-                    d.inactive_days
-                ),
-            },
-        ),
+        Figure::new(
+            t(lang, "monthly churn", "月次解約率"),
+            ctx.pct(d.monthly_churn),
+        )
+        .note(match lang {
+            crate::i18n::Lang::En => format!(
+                "expected lifespan {} months; churned = no order for {} days",
+                ctx.num(d.lifespan_months, 1),
+                d.inactive_days
+            ),
+            crate::i18n::Lang::Ja => format!(
+                "期待継続期間 {} か月。{} 日間注文がない顧客を解約とみなす",
+                ctx.num(d.lifespan_months, 1),
+                d.inactive_days
+            ),
+        }),
     );
     s.figures.push(Figure::new(
         t(lang, "average order value", "平均注文額"),
         ctx.money(d.average_order_value),
     ));
     s.figures.push(Figure::new(
-        t(lang, "orders per customer and year", "顧客一人あたり年間注文回数"),
+        t(
+            lang,
+            "orders per customer and year",
+            "顧客一人あたり年間注文回数",
+        ),
         ctx.num(d.purchase_frequency_per_year, 2),
     ));
     match &facts.cac {
@@ -175,7 +195,9 @@ pub fn band_text(lang: crate::i18n::Lang, band: ltv_core::Band) -> String {
     match (lang, band) {
         (crate::i18n::Lang::En, b) => format!("{b}: {}", b.meaning()),
         (crate::i18n::Lang::Ja, ltv_core::Band::Healthy) => "健全（3 以上）".into(),
-        (crate::i18n::Lang::Ja, ltv_core::Band::NeedsImprovement) => "改善の余地あり（1〜3）".into(),
+        (crate::i18n::Lang::Ja, ltv_core::Band::NeedsImprovement) => {
+            "改善の余地あり（1〜3）".into()
+        }
         (crate::i18n::Lang::Ja, ltv_core::Band::Unprofitable) => "赤字（1 未満）".into(),
     }
 }

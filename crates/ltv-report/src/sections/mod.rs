@@ -11,7 +11,9 @@ pub mod rfm;
 use ltv_core::present;
 use ltv_core::Decimal;
 use ltv_forecast::{forecast_clv, ClvReport, ClvRequest, TimeUnit};
-use ltv_segments::{channel_economics, drivers, summarize, ChannelReport, CustomerSummary, Drivers, Transactions};
+use ltv_segments::{
+    channel_economics, drivers, summarize, ChannelReport, CustomerSummary, Drivers, Transactions,
+};
 use rust_decimal::prelude::ToPrimitive;
 
 use crate::build::{ReportInput, ReportOptions};
@@ -101,8 +103,11 @@ impl<'a> Facts<'a> {
         let summaries = summarize(tx)?;
         let drivers = drivers(tx, options.margin, options.inactive_days).map_err(|e| e.to_string());
         let spend = input.spend.unwrap_or(&[]);
-        let channels = channel_economics(tx, options.horizon_months, spend).map_err(|e| e.to_string());
-        let cac = input.spend.map(|spend| blended_cac(spend, channels.as_ref().ok()));
+        let channels =
+            channel_economics(tx, options.horizon_months, spend).map_err(|e| e.to_string());
+        let cac = input
+            .spend
+            .map(|spend| blended_cac(spend, channels.as_ref().ok()));
         let clv = forecast_clv(
             &ltv_forecast::histories(tx),
             i64::from(tx.as_of().days()),
@@ -129,7 +134,10 @@ impl<'a> Facts<'a> {
 
 /// Total spend ÷ the new customers it bought (from the file, else the channel's
 /// customers in the data), through `ltv_core::cac`.
-fn blended_cac(spend: &[ChannelSpend], channels: Option<&ChannelReport>) -> Result<Decimal, String> {
+fn blended_cac(
+    spend: &[ChannelSpend],
+    channels: Option<&ChannelReport>,
+) -> Result<Decimal, String> {
     let mut total = Decimal::ZERO;
     let mut new = 0u64;
     for s in spend {

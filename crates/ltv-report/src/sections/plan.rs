@@ -164,7 +164,11 @@ pub fn section(ctx: &Context, file: &PlanFile) -> Result<Section, ReportError> {
     );
     s.figures.push(Figure::new(
         "LTV",
-        format!("{} → {}", ctx.money0(roi.ltv_before), ctx.money0(roi.ltv_after)),
+        format!(
+            "{} → {}",
+            ctx.money0(roi.ltv_before),
+            ctx.money0(roi.ltv_after)
+        ),
     ));
     if let (Some(before), Some(after)) = (roi.ratio_before, roi.ratio_after) {
         s.figures.push(Figure::new(

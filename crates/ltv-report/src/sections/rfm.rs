@@ -16,7 +16,12 @@ use crate::i18n::t;
 pub fn section(ctx: &Context, facts: &Facts<'_>) -> Result<Section, ReportError> {
     let lang = ctx.lang;
     let map = SegmentMap::preset("default")?;
-    let report = rfm(&facts.summaries, facts.tx.as_of(), &RfmOptions::default(), &map)?;
+    let report = rfm(
+        &facts.summaries,
+        facts.tx.as_of(),
+        &RfmOptions::default(),
+        &map,
+    )?;
     let mut summary = report.summary(&map)?;
     summary.sort_by(|a, b| b.revenue.cmp(&a.revenue).then(a.segment.cmp(&b.segment)));
     let top_share = summary
@@ -55,21 +60,31 @@ pub fn section(ctx: &Context, facts: &Facts<'_>) -> Result<Section, ReportError>
     });
     if let Some(best) = summary.first() {
         sec.figures.push(
-            Figure::new(t(lang, "largest revenue segment", "売上最大のセグメント"), best.segment.clone())
-                .note(format!(
-                    "{} {} · {} {}",
-                    ctx.pct(best.share),
-                    t(lang, "of customers", "の顧客"),
-                    ctx.pct(best.revenue_share),
-                    t(lang, "of revenue", "の売上"),
-                )),
+            Figure::new(
+                t(lang, "largest revenue segment", "売上最大のセグメント"),
+                best.segment.clone(),
+            )
+            .note(format!(
+                "{} {} · {} {}",
+                ctx.pct(best.share),
+                t(lang, "of customers", "の顧客"),
+                ctx.pct(best.revenue_share),
+                t(lang, "of revenue", "の売上"),
+            )),
         );
     }
     for name in ["At Risk", "Cannot Lose Them"] {
         if let Some(seg) = summary.iter().find(|s| s.segment == name) {
             sec.figures.push(
-                Figure::new(name, format!("{} {}", seg.customers, t(lang, "customers", "人")))
-                    .note(format!("{} {}", ctx.pct(seg.revenue_share), t(lang, "of revenue", "の売上"))),
+                Figure::new(
+                    name,
+                    format!("{} {}", seg.customers, t(lang, "customers", "人")),
+                )
+                .note(format!(
+                    "{} {}",
+                    ctx.pct(seg.revenue_share),
+                    t(lang, "of revenue", "の売上")
+                )),
             );
         }
     }
