@@ -12,7 +12,8 @@ use ltv_core::present;
 use ltv_core::Decimal;
 use ltv_forecast::{forecast_clv, ClvReport, ClvRequest, TimeUnit};
 use ltv_segments::{
-    channel_economics, drivers, summarize, ChannelReport, CustomerSummary, Drivers, Transactions,
+    channel_economics, drivers, summarize, ChannelReport, ChannelSpend, CustomerSummary, Drivers,
+    Transactions,
 };
 use rust_decimal::prelude::ToPrimitive;
 
@@ -77,8 +78,6 @@ pub fn float(v: f64, dp: u32) -> String {
 pub struct Facts<'a> {
     /// The transactions.
     pub tx: &'a Transactions,
-    /// Gross margin.
-    pub margin: Decimal,
     /// Per-customer summaries.
     pub summaries: Vec<CustomerSummary>,
     /// Data-driven drivers and the LTV they imply.
@@ -121,7 +120,6 @@ impl<'a> Facts<'a> {
         .map_err(|e| e.to_string());
         Ok(Facts {
             tx,
-            margin: options.margin,
             summaries,
             drivers,
             channels,
@@ -153,5 +151,3 @@ fn blended_cac(
         .map(|c| c.normalize())
         .map_err(|e| e.to_string())
 }
-
-use ltv_segments::ChannelSpend;

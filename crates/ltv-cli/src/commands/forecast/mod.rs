@@ -22,6 +22,15 @@ pub fn run(cmd: ForecastCommand, out: &mut dyn Write) -> Result<()> {
     }
 }
 
+/// Says on stderr how many refund days the purchase models left out.
+fn warn_refunds(days: usize) {
+    if days > 0 {
+        eprintln!(
+            "warning: {days} customer-days with a negative net amount (refunds) were not counted as purchases"
+        );
+    }
+}
+
 /// Prints the library's warnings on stderr.
 fn warn(warnings: &[String]) {
     for w in warnings {
