@@ -91,8 +91,9 @@ impl Figure {
     }
 }
 
-/// A table of formatted cells.
-#[derive(Debug, Clone, Serialize)]
+/// A table of formatted cells. Columns whose cells all look like numbers are
+/// right-aligned (serialised as `numeric`).
+#[derive(Debug, Clone)]
 pub struct Table {
     /// Caption above the table.
     pub caption: String,
@@ -100,6 +101,37 @@ pub struct Table {
     pub header: Vec<String>,
     /// Rows of cells.
     pub rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// For each column, whether every non-empty cell looks like a number or an amount.
+    pub fn numeric_columns(&self) -> Vec<bool> {
+        (0..self.header.len())
+            .map(|c| {
+                self.rows.iter().all(|r| {
+                    r.get(c).is_none_or(|cell| {
+                        cell.is_empty()
+                            || cell == "–"
+                            || cell
+                                .trim_start_matches(['-', '+'])
+                                .starts_with(|ch: char| ch.is_ascii_digit() || "$¥€£".contains(ch))
+                    })
+                })
+            })
+            .collect()
+    }
+}
+
+impl Serialize for Table {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = serializer.serialize_struct("Table", 4)?;
+        st.serialize_field("caption", &self.caption)?;
+        st.serialize_field("header", &self.header)?;
+        st.serialize_field("rows", &self.rows)?;
+        st.serialize_field("numeric", &self.numeric_columns())?;
+        st.end()
+    }
 }
 
 impl Document {

@@ -5,7 +5,7 @@ use crate::charts::{self, Bar};
 use crate::document::{Chart, Figure, Section, Table};
 use crate::error::ReportError;
 use crate::i18n::{t, Lang};
-use crate::sections::headline::band_text;
+use crate::sections::headline::short_band;
 
 /// Builds the section.
 ///
@@ -127,7 +127,7 @@ pub fn section(ctx: &Context, facts: &Facts<'_>, horizon: u32) -> Result<Section
                     r.spend.map_or_else(dash, |v| ctx.money(v)),
                     r.cac.map_or_else(dash, |v| ctx.money(v)),
                     r.ltv_cac_ratio.map_or_else(dash, |v| ctx.num(v, 2)),
-                    r.band.map_or_else(dash, |b| band_text(lang, b)),
+                    r.band.map_or_else(dash, |b| short_band(lang, b)),
                 ]
             })
             .collect(),

@@ -1,7 +1,7 @@
 //! 4. Cohorts: retention heatmap by acquisition month, cumulative LTV curves, and the
 //! sBG projection of survival beyond the observed months.
 
-use ltv_core::Decimal;
+use ltv_core::{checked, Decimal};
 use ltv_forecast::{forecast_retention, CohortSurvivors, RetentionRequest};
 use ltv_segments::{cohorts, CohortKey, CohortMatrix, CohortMetric, Transactions};
 use rust_decimal::prelude::ToPrimitive;
@@ -66,38 +66,31 @@ pub fn section(ctx: &Context, tx: &Transactions) -> Result<Section, ReportError>
             None,
         )?,
     });
-    if let Some(first) = retention.rows.first() {
-        if let Some(Some(m1)) = first.cells.get(1) {
-            s.figures.push(
-                Figure::new(
-                    t(
-                        lang,
-                        "month-1 retention, oldest cohort",
-                        "最古コホートの 1 か月目継続率",
-                    ),
-                    ctx.pct(*m1),
-                )
-                .note(first.cohort.clone()),
-            );
-        }
+    if let Some((value, cohorts)) = weighted_mean(&retention, 1)? {
+        s.figures.push(
+            Figure::new(
+                t(lang, "month-1 retention", "1 か月目の継続率"),
+                ctx.pct(value),
+            )
+            .note(match lang {
+                Lang::En => format!("mean over {cohorts} cohorts, weighted by size"),
+                Lang::Ja => format!("{cohorts} コホートの人数加重平均"),
+            }),
+        );
     }
-    if let Some((label, value, k)) = ltv
-        .rows
-        .first()
-        .and_then(|r| last_cell(&r.cells).map(|(k, v)| (r.cohort.clone(), v, k)))
-    {
+    if let Some((value, cohorts)) = weighted_mean(&ltv, 11)? {
         s.figures.push(
             Figure::new(
                 t(
                     lang,
-                    "cumulative LTV, oldest cohort",
-                    "最古コホートの累積 LTV",
+                    "cumulative LTV after 12 months",
+                    "12 か月後の累積 LTV",
                 ),
                 ctx.money(value),
             )
             .note(match lang {
-                Lang::En => format!("{label}, after {k} months"),
-                Lang::Ja => format!("{label}、{k} か月後"),
+                Lang::En => format!("mean over the {cohorts} cohorts old enough, weighted by size"),
+                Lang::Ja => format!("到達した {cohorts} コホートの人数加重平均"),
             }),
         );
     }
@@ -194,12 +187,21 @@ pub fn section(ctx: &Context, tx: &Transactions) -> Result<Section, ReportError>
     Ok(s)
 }
 
-fn last_cell(cells: &[Option<Decimal>]) -> Option<(usize, Decimal)> {
-    cells
-        .iter()
-        .enumerate()
-        .rev()
-        .find_map(|(k, c)| c.map(|v| (k, v)))
+/// Σ cell(k) × size ÷ Σ size over the cohorts that reached period `k`, and how many did.
+fn weighted_mean(m: &CohortMatrix, k: usize) -> Result<Option<(Decimal, usize)>, ReportError> {
+    let (mut sum, mut size, mut n) = (Decimal::ZERO, Decimal::ZERO, 0);
+    for row in &m.rows {
+        if let Some(Some(v)) = row.cells.get(k) {
+            let w = Decimal::from(row.size);
+            sum = checked::add(sum, checked::mul(*v, w, "weighted cell")?, "weighted sum")?;
+            size = checked::add(size, w, "cohort sizes")?;
+            n += 1;
+        }
+    }
+    if n == 0 {
+        return Ok(None);
+    }
+    Ok(Some((checked::div(sum, size, "weighted mean")?, n)))
 }
 
 /// Up to [`MAX_CURVES`] cohorts, evenly spaced from oldest to newest.

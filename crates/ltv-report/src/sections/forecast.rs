@@ -15,6 +15,8 @@ use crate::i18n::{t, Lang};
 pub const AT_RISK_ROWS: usize = 10;
 /// P(alive) below which a customer counts as at risk.
 pub const AT_RISK_P_ALIVE: f64 = 0.5;
+/// P(alive) below which a customer is most likely gone already (not listed as at risk).
+pub const LIKELY_GONE_P_ALIVE: f64 = 0.1;
 
 /// Builds the section.
 ///
@@ -118,7 +120,7 @@ pub fn section(ctx: &Context, facts: &Facts<'_>) -> Result<Section, ReportError>
     let mut risk: Vec<_> = clv
         .customers
         .iter()
-        .filter(|c| c.p_alive < AT_RISK_P_ALIVE)
+        .filter(|c| (LIKELY_GONE_P_ALIVE..AT_RISK_P_ALIVE).contains(&c.p_alive))
         .map(|c| {
             (
                 c,
@@ -133,8 +135,8 @@ pub fn section(ctx: &Context, facts: &Facts<'_>) -> Result<Section, ReportError>
     s.tables.push(Table {
         caption: t(
             lang,
-            "Customers most at risk: highest past spend, P(alive) below 50 %",
-            "離反リスクの高い顧客: 過去の購入額が大きく P(alive) が 50% 未満",
+            "Customers most at risk: highest past spend with P(alive) from 10 % to 50 % (below 10 %: most likely gone)",
+            "離反リスクの高い顧客: P(alive) が 10〜50% で過去の購入額が大きい順（10% 未満はほぼ離脱済み）",
         )
         .into(),
         header: [
@@ -160,6 +162,12 @@ pub fn section(ctx: &Context, facts: &Facts<'_>) -> Result<Section, ReportError>
             })
             .collect(),
     });
+    if clv.refund_days > 0 {
+        s.notes.push(match lang {
+            Lang::En => format!("{} customer-days with a negative net amount (refunds) were not counted as purchases.", clv.refund_days),
+            Lang::Ja => format!("正味金額がマイナスの顧客・日（返金）{} 件は購入として数えていません。", clv.refund_days),
+        });
+    }
     for w in &clv.spend.warnings {
         s.notes.push(w.clone());
     }

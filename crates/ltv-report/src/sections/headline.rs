@@ -190,6 +190,14 @@ pub fn section(ctx: &Context, facts: &Facts<'_>) -> Result<Section, ReportError>
     Ok(s)
 }
 
+/// The band's name: `needs improvement`.
+pub fn short_band(lang: crate::i18n::Lang, band: ltv_core::Band) -> String {
+    match lang {
+        crate::i18n::Lang::En => band.as_str().replace('_', " "),
+        crate::i18n::Lang::Ja => band_text(lang, band),
+    }
+}
+
 /// The band in words.
 pub fn band_text(lang: crate::i18n::Lang, band: ltv_core::Band) -> String {
     match (lang, band) {

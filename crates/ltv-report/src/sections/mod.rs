@@ -31,14 +31,22 @@ pub struct Context {
 }
 
 impl Context {
-    /// Money for humans, e.g. `¥140,000.00`.
+    /// Money for humans, e.g. `¥140,000.00`, `-$740.00`.
     pub fn money(&self, v: Decimal) -> String {
-        format!("{}{}", self.currency, present::money(v))
+        self.signed(present::money(v))
     }
 
     /// Money without decimals, for large amounts: `¥140,000`.
     pub fn money0(&self, v: Decimal) -> String {
-        format!("{}{}", self.currency, present::group(v, 0))
+        self.signed(present::group(v, 0))
+    }
+
+    /// The currency after the sign: `-740` → `-$740`.
+    fn signed(&self, text: String) -> String {
+        match text.strip_prefix('-') {
+            Some(abs) => format!("-{}{abs}", self.currency),
+            None => format!("{}{text}", self.currency),
+        }
     }
 
     /// A plain number rounded to `dp` places.

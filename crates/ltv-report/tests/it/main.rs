@@ -2,35 +2,10 @@
 //! self-contained.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use ltv_planner::PlanFile;
-use ltv_report::{build, sample, Document, Lang, ReportInput, ReportOptions};
-use ltv_segments::{read_spend, CsvFile, LoadOptions, Transactions};
+use ltv_report::{sample, Document, Lang};
 
 fn sample_report(lang: Lang) -> Document {
-    let tx = Transactions::from_csv(
-        "sample_transactions.csv",
-        sample::TRANSACTIONS.as_bytes().to_vec(),
-        b',',
-        &LoadOptions::default(),
-    )
-    .unwrap();
-    let spend = read_spend(
-        &CsvFile::from_bytes("sample_cac.csv", sample::CAC.as_bytes().to_vec(), b',').unwrap(),
-    )
-    .unwrap();
-    let plan = PlanFile::from_toml_str(sample::INITIATIVES).unwrap();
-    let input = ReportInput {
-        transactions: &tx,
-        spend: Some(&spend),
-        plan: Some(&plan),
-    };
-    let options = ReportOptions {
-        margin: "0.4".parse().unwrap(),
-        lang,
-        currency: "$".into(),
-        ..ReportOptions::default()
-    };
-    build(&input, &options).unwrap()
+    sample::report(lang).unwrap()
 }
 
 #[test]
