@@ -8,7 +8,7 @@ use ltv_segments::{read_spend, CsvFile};
 
 use super::{load, plan_file};
 use crate::args::{LangArg, ReportArgs, ReportFormat};
-use crate::output;
+use crate::{error, output};
 
 pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<()> {
     let lang = match args.lang {
@@ -16,7 +16,7 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<()> {
         LangArg::Ja => Lang::Ja,
     };
     let doc = if args.sample {
-        let (tx, spend, plan) = sample::load()?;
+        let (tx, spend, plan) = sample::load().map_err(error::report)?;
         let mut options = sample::options(lang);
         apply(args, &mut options);
         build(
@@ -26,17 +26,18 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<()> {
                 plan: Some(&plan),
             },
             &options,
-        )?
+        )
+        .map_err(error::report)?
     } else {
         let file = args
             .file
             .as_deref()
             .ok_or_else(|| anyhow!("give a transactions FILE or --sample"))?;
         let spend = match &args.cac {
-            Some(path) => Some(read_spend(&CsvFile::open(
-                &path.display().to_string(),
-                b',',
-            )?)?),
+            Some(path) => Some(
+                read_spend(&CsvFile::open(&path.display().to_string(), b',')?)
+                    .map_err(error::segments)?,
+            ),
             None => None,
         };
         let plan = match &args.plan {
@@ -56,7 +57,8 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<()> {
                 plan: plan.as_ref(),
             },
             &options,
-        )?
+        )
+        .map_err(error::report)?
     };
     let text = match args.format {
         ReportFormat::Html => doc.to_html()?,

@@ -88,17 +88,33 @@ pub fn section(ctx: &Context, facts: &Facts<'_>) -> Result<Section, ReportError>
             }),
         );
     }
+    let with_ratio = report.drivers.iter().any(|l| l.ratio_after.is_some());
     let mut rows = Vec::new();
     for l in &report.drivers {
-        rows.push(vec![
+        let mut row = vec![
             l.rank.to_string(),
             label(l),
             ctx.money(l.ltv_after),
             format!("{}%", ctx.num(l.ltv_change_pct, 1)),
             l.ltv_elasticity
                 .map_or_else(|| "–".into(), |e| ctx.num(e, 2)),
-            l.ratio_after.map_or_else(|| "–".into(), |r| ctx.num(r, 2)),
-        ]);
+        ];
+        if with_ratio {
+            row.push(l.ratio_after.map_or_else(|| "–".into(), |r| ctx.num(r, 2)));
+        }
+        rows.push(row);
+    }
+    let mut header: Vec<String> = [
+        "#",
+        t(lang, "move", "変化"),
+        t(lang, "LTV after", "変化後 LTV"),
+        t(lang, "LTV change", "LTV 変化率"),
+        t(lang, "elasticity", "弾力性"),
+    ]
+    .map(String::from)
+    .to_vec();
+    if with_ratio {
+        header.push(t(lang, "LTV/CAC after", "変化後 LTV/CAC").into());
     }
     s.tables.push(Table {
         caption: t(
@@ -107,14 +123,7 @@ pub fn section(ctx: &Context, facts: &Facts<'_>) -> Result<Section, ReportError>
             "ドライバー感応度（順位順）",
         )
         .into(),
-        header: vec![
-            "#".into(),
-            t(lang, "move", "変化").into(),
-            t(lang, "LTV after", "変化後 LTV").into(),
-            t(lang, "LTV change", "LTV 変化率").into(),
-            t(lang, "elasticity", "弾力性").into(),
-            t(lang, "LTV/CAC after", "変化後 LTV/CAC").into(),
-        ],
+        header,
         rows,
     });
     for skipped in &report.skipped {
