@@ -1,4 +1,4 @@
-//! 5. Channels: LTV, CAC and LTV/CAC per acquisition channel.
+//! Section 5, Channels: LTV, CAC and LTV/CAC per acquisition channel.
 
 use super::{lossy, Context, Facts};
 use crate::charts::{self, Bar};

@@ -1,4 +1,4 @@
-//! 4. Cohorts: retention heatmap by acquisition month, cumulative LTV curves, and the
+//! Section 4, Cohorts: retention heatmap by acquisition month, cumulative LTV curves, and the
 //! sBG projection of survival beyond the observed months.
 
 use ltv_core::{checked, Decimal};

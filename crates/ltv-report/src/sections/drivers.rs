@@ -1,4 +1,4 @@
-//! 2. LTV drivers and the bottleneck: the LTV change per standard driver move, from
+//! Section 2, LTV drivers and the bottleneck: the LTV change per standard driver move, from
 //! ltv-planner's driver sensitivity on the data-driven baseline.
 
 use ltv_planner::{levers, Baseline, EcommerceBaseline};

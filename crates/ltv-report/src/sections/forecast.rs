@@ -1,4 +1,4 @@
-//! 6. Forecast: distribution of per-customer CLV and P(alive); the customers most at
+//! Section 6, Forecast: distribution of per-customer CLV and P(alive); the customers most at
 //! risk (high past value, low probability of still being active).
 
 use std::collections::HashMap;

@@ -1,4 +1,4 @@
-//! 1. Headline: LTV by the formula that fits the data and its alternatives, LTV/CAC
+//! Section 1, Headline: LTV by the formula that fits the data and its alternatives, LTV/CAC
 //! as a gauge, CAC payback.
 
 use ltv_core::{Ecommerce, UnitEconomics};

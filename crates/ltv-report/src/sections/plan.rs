@@ -1,4 +1,4 @@
-//! 7. Plan: the ICE-ranked initiatives with model impact, and the ROI case of the top
+//! Section 7, Plan: the ICE-ranked initiatives with model impact, and the ROI case of the top
 //! initiative as a cumulative cash-flow chart with the payback point marked.
 
 use ltv_planner::{plan, roi_of, PlanFile, PlanOptions, RoiOptions};

@@ -1,4 +1,4 @@
-//! 3. RFM segments: a treemap sized by customers and coloured by revenue share, with
+//! Section 3, RFM segments: a treemap sized by customers and coloured by revenue share, with
 //! the segment table.
 
 use ltv_segments::{rfm, RfmOptions, SegmentMap};
