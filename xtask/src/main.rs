@@ -38,7 +38,7 @@ tasks:
   ci    fmt check, clippy with -D warnings, the whole test suite (snapshots must match)
   gen-data --customers N --out PATH [--seed S]
         a seeded synthetic transactions CSV (`-` for stdout)
-  bench [--rows-target customers] [--file PATH]
+  bench [--customers N] [--file PATH] [--runs R]
         release-build `ltv` and time `ltv rfm|customers|cohort` on a generated file
 ";
 
