@@ -14,7 +14,7 @@ use crate::cell::{parse_amount, DateFormat};
 use crate::day::Day;
 use crate::error::{Result, SegmentsError};
 use crate::hash::FxMap;
-use crate::id_map::IdMap;
+use crate::id_map::{IdMap, Key};
 use crate::table::{CsvFile, CsvOptions, FieldError, Record, SkipReport};
 
 /// Which columns hold what. Defaults: `customer_id`, `order_date`, `amount`, and
@@ -177,10 +177,19 @@ struct Slot {
     channel: Option<u32>,
 }
 
+/// Per customer while merging: a handle, its first appearance, rows, first order.
+#[derive(Clone, Copy)]
+struct Merged {
+    handle: u32,
+    first_seen: u64,
+    count: u32,
+    first_day: Day,
+    channel: Option<u32>,
+}
+
 /// What one chunk of the file produces.
 struct Chunk<'a> {
     ids: IdMap<'a, Slot>,
-    keys: Vec<&'a [u8]>,
     channels: FxMap<&'a [u8], u32>,
     channel_keys: Vec<&'a [u8]>,
     rows: Vec<Row>,
@@ -193,7 +202,6 @@ impl<'a> Chunk<'a> {
     fn new(limit: Option<Day>) -> Self {
         Chunk {
             ids: IdMap::with_capacity(1 << 16),
-            keys: Vec::new(),
             channels: FxMap::default(),
             channel_keys: Vec::new(),
             rows: Vec::new(),
@@ -210,7 +218,7 @@ impl<'a> Chunk<'a> {
                 next
             })
         });
-        let (slot, new) = self.ids.entry(id, |n| Slot {
+        let (slot, _) = self.ids.entry(id, |n| Slot {
             id: n,
             count: 0,
             first_day: day,
@@ -224,9 +232,6 @@ impl<'a> Chunk<'a> {
             slot.count += 1;
         }
         let customer = slot.id;
-        if new {
-            self.keys.push(id);
-        }
         self.max_day = Some(self.max_day.map_or(day, |m| m.max(day)));
         self.rows.push(Row {
             customer,
@@ -470,17 +475,16 @@ fn assemble(
     };
     let as_of = as_of.unwrap_or(max_day);
 
-    // Merge the chunks' ids and channels (customers in order of first appearance;
-    // on equal first days the earlier chunk's channel wins).
-    let most = chunks.iter().map(|c| c.keys.len()).max().unwrap_or(0);
-    let mut ids: IdMap<'_, Slot> = IdMap::with_capacity(most);
-    let mut keys: Vec<&[u8]> = Vec::with_capacity(most);
+    // Merge the chunks' tables, walking each table's memory in order. A customer's
+    // place is its first appearance: (chunk, number within the chunk); on equal first
+    // days the earlier chunk's channel wins (chunks are merged in file order).
+    let most = chunks.iter().map(|c| c.ids.len()).max().unwrap_or(0);
+    let mut ids: IdMap<'_, Merged> = IdMap::with_capacity(most);
     let mut channels: FxMap<&[u8], u32> = FxMap::default();
     let mut channel_keys: Vec<&[u8]> = Vec::new();
     let mut remaps: Vec<Vec<u32>> = Vec::with_capacity(chunks.len());
     let mut chunk_rows: Vec<Vec<Row>> = Vec::with_capacity(chunks.len());
-    // Each chunk's map is freed as soon as it is merged.
-    for chunk in chunks {
+    for (c, chunk) in chunks.into_iter().enumerate() {
         let channel_map: Vec<u32> = chunk
             .channel_keys
             .iter()
@@ -492,60 +496,56 @@ fn assemble(
                 })
             })
             .collect();
-        let mut remap = Vec::with_capacity(chunk.keys.len());
-        for &key in &chunk.keys {
-            let Some(local) = chunk.ids.get(key).copied() else {
-                continue;
-            };
+        let mut remap = vec![u32::MAX; chunk.ids.len()];
+        for (key, local) in chunk.ids.into_entries() {
             let channel = local
                 .channel
-                .and_then(|c| channel_map.get(c as usize).copied());
-            let (slot, new) = ids.entry(key, |n| Slot {
-                id: n,
+                .and_then(|ch| channel_map.get(ch as usize).copied());
+            let (slot, new) = ids.entry_key(key, |n| Merged {
+                handle: n,
+                first_seen: ((c as u64) << 32) | u64::from(local.id),
                 count: 0,
                 first_day: local.first_day,
                 channel,
             });
-            if new {
-                keys.push(key);
-            } else if local.first_day < slot.first_day {
+            if !new && local.first_day < slot.first_day {
                 slot.first_day = local.first_day;
                 slot.channel = channel;
             }
             slot.count += local.count;
-            remap.push(slot.id);
+            if let Some(r) = remap.get_mut(local.id as usize) {
+                *r = slot.handle;
+            }
         }
         remaps.push(remap);
         chunk_rows.push(chunk.rows);
     }
     drop(channels);
 
-    // Number the customers with an order on or before as-of densely, in global order.
-    let mut dense = vec![u32::MAX; keys.len()];
-    let mut offsets = Vec::with_capacity(keys.len() + 1);
-    let mut id_text = String::with_capacity(keys.iter().map(|k| k.len()).sum());
-    let mut id_ends = Vec::with_capacity(keys.len());
-    let mut channel_of = Vec::with_capacity(keys.len());
+    // Customers with an order on or before as-of, in order of first appearance.
+    let handles = ids.len();
+    let mut merged: Vec<(Key<'_>, Merged)> =
+        ids.into_entries().filter(|(_, m)| m.count > 0).collect();
+    merged.par_sort_unstable_by_key(|(_, m)| m.first_seen);
+    let mut dense = vec![u32::MAX; handles];
+    let mut offsets = Vec::with_capacity(merged.len() + 1);
+    let mut id_bytes: Vec<u8> = Vec::with_capacity(merged.len() * 8);
+    let mut id_ends = Vec::with_capacity(merged.len());
+    let mut channel_of = Vec::with_capacity(merged.len());
     offsets.push(0usize);
     let mut total = 0usize;
-    for (g, key) in keys.iter().enumerate() {
-        let Some(slot) = ids.get(key).copied() else {
-            continue;
-        };
-        if slot.count == 0 {
-            continue;
-        }
-        if let Some(d) = dense.get_mut(g) {
+    for (key, m) in &merged {
+        if let Some(d) = dense.get_mut(m.handle as usize) {
             *d = id_ends.len() as u32;
-            push_id(&mut id_text, key);
-            id_ends.push(id_text.len());
-            channel_of.push(slot.channel);
-            total += slot.count as usize;
-            offsets.push(total);
         }
+        key.bytes_into(&mut id_bytes);
+        id_ends.push(id_bytes.len());
+        channel_of.push(m.channel);
+        total += m.count as usize;
+        offsets.push(total);
     }
-    drop(ids);
-    drop(keys);
+    drop(merged);
+    let (id_text, id_ends) = id_text(id_bytes, id_ends);
     // Chunk-local number → dense number, one lookup per row below.
     for remap in &mut remaps {
         for id in remap.iter_mut() {
@@ -620,14 +620,27 @@ fn assemble(
     })
 }
 
-/// Appends the id as text: a quoted id with doubled quotes inside is unescaped.
-fn push_id(out: &mut String, raw: &[u8]) {
-    let text = String::from_utf8_lossy(raw);
-    if text.contains("\"\"") {
-        out.push_str(&text.replace("\"\"", "\""));
-    } else {
-        out.push_str(&text);
+/// The ids as one text with end offsets. Ids were checked to be UTF-8 when read; a
+/// quoted id with doubled quotes inside (`"a ""b"""`) is unescaped here.
+fn id_text(bytes: Vec<u8>, ends: Vec<usize>) -> (String, Vec<usize>) {
+    let escaped = memchr::memmem::find(&bytes, b"\"\"").is_some();
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
+    if !escaped {
+        return (text, ends);
     }
+    let mut out = String::with_capacity(text.len());
+    let mut new_ends = Vec::with_capacity(ends.len());
+    let mut start = 0;
+    for end in ends {
+        let id = text.get(start..end).unwrap_or("");
+        out.push_str(&id.replace("\"\"", "\""));
+        new_ends.push(out.len());
+        start = end;
+    }
+    (out, new_ends)
 }
 
 #[cfg(test)]

@@ -153,3 +153,51 @@ proptest! {
         }
     }
 }
+
+/// Several chunks (4 threads, a ~5 MB file): customers come out in order of first
+/// appearance with the channel of their earliest order, exactly as a naive pass says.
+#[test]
+fn multi_chunk_load_matches_a_naive_pass() {
+    use std::collections::HashMap;
+    let mut csv = Vec::new();
+    generate(&SynthConfig::new(40_000, 3), &mut csv).unwrap();
+    let text = String::from_utf8(csv.clone()).unwrap();
+    let mut order: Vec<&str> = Vec::new();
+    let mut seen: HashMap<&str, (usize, &str, &str, Decimal)> = HashMap::new();
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let amount: Decimal = f[2].parse().unwrap();
+        match seen.get_mut(f[0]) {
+            None => {
+                order.push(f[0]);
+                seen.insert(f[0], (1, f[1], f[3], amount));
+            }
+            Some(e) => {
+                e.0 += 1;
+                e.3 += amount;
+                if f[1] < e.1 {
+                    e.1 = f[1];
+                    e.2 = f[3];
+                }
+            }
+        }
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(4)
+        .build()
+        .unwrap();
+    let tx = pool
+        .install(|| Transactions::from_csv("gen.csv", csv, b',', &LoadOptions::default()))
+        .unwrap();
+    assert!(text.len() > 4 << 20, "the file must span several chunks");
+    assert_eq!(tx.len(), order.len());
+    for (c, id) in tx.customers().zip(&order) {
+        assert_eq!(c.id, *id);
+        let (rows, first, channel, total) = seen[id];
+        assert_eq!(c.orders.len(), rows);
+        assert_eq!(c.first_day().unwrap().to_string(), first);
+        assert_eq!(c.channel, Some(channel));
+        assert_eq!(c.orders.iter().map(|o| o.amount).sum::<Decimal>(), total);
+        assert!(c.orders.windows(2).all(|w| w[0].day <= w[1].day));
+    }
+}
