@@ -10,8 +10,8 @@ use std::process::{Command, Stdio};
 
 use crate::gen_data;
 
-/// 1.1 M customers make about 10 M rows (≈ 340 MB) with the default seed.
-const DEFAULT_CUSTOMERS: u64 = 1_100_000;
+/// 2.85 M customers make about 10.2 M rows (≈ 329 MB) with the default seed.
+const DEFAULT_CUSTOMERS: u64 = 2_850_000;
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut customers = DEFAULT_CUSTOMERS;

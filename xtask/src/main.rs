@@ -79,7 +79,7 @@ tasks:
                               a seeded synthetic transactions CSV (`-` for stdout)
   gen-sample [--check]        regenerate the sample bundled in `ltv report --sample`
                               (crates/ltv-report/data); --check fails when it is stale
-  bench [--rows-target customers] [--file PATH]
+  bench [--customers N] [--file PATH] [--runs R]
                               release-build `ltv` and time `ltv rfm|customers|cohort` on a
                               generated file
 ";

@@ -27,12 +27,12 @@ pub struct DataError {
 #[derive(Debug, thiserror::Error)]
 pub enum SegmentsError {
     /// The file could not be opened or read.
-    #[error("cannot read {file}: {source}")]
+    #[error("cannot read {file}: {error}")]
     Io {
         /// The file as the user named it.
         file: String,
-        /// The I/O error.
-        source: std::io::Error,
+        /// The I/O error (part of the message, so not also reported as a source).
+        error: std::io::Error,
     },
     /// The file is empty or its header line is missing or malformed.
     #[error("{file}: {reason}")]
@@ -90,10 +90,10 @@ pub enum SegmentsError {
 
 impl SegmentsError {
     /// An [`SegmentsError::Io`] for `path`.
-    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    pub(crate) fn io(path: impl Into<PathBuf>, error: std::io::Error) -> Self {
         SegmentsError::Io {
             file: path.into().display().to_string(),
-            source,
+            error,
         }
     }
 

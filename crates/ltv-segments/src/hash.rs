@@ -1,5 +1,5 @@
 //! A small, fast, non-cryptographic hasher for interning customer ids (the FxHash of
-//! rustc). The keys come from the user's own file, so hash flooding is not a concern.
+//! rustc) with a finaliser. The keys come from the user's own file, so hash flooding is not a concern.
 
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -45,9 +45,15 @@ impl Hasher for FxHasher {
         self.add(i as u64);
     }
 
+    /// The multiply leaves the low bits depending only on the low input bits, and
+    /// hashbrown picks buckets by the low bits: fold the high bits down (the SplitMix64
+    /// finaliser) so ids that differ only in their last characters spread out.
     #[inline]
     fn finish(&self) -> u64 {
-        self.hash
+        let mut z = self.hash;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
     }
 }
 

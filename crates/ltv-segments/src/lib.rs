@@ -41,6 +41,7 @@ mod day;
 mod drivers;
 mod error;
 mod hash;
+mod id_map;
 mod rfm;
 mod segment_map;
 mod synth;

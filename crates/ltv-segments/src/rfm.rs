@@ -5,10 +5,10 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::customers::CustomerSummary;
 use crate::day::Day;
 use crate::error::{Result, SegmentsError};
 use crate::segment_map::SegmentMap;
+use crate::transactions::Transactions;
 
 /// Largest number of bins (scores are single digits in the RFM code).
 pub const MAX_BINS: u32 = 9;
@@ -66,7 +66,24 @@ pub struct DimensionScoring {
     pub ranges: Vec<ScoreRange>,
 }
 
-/// One customer's RFM row.
+/// An RFM code: the three scores as digits, shown and serialised as text (`"545"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RfmCode(pub [u8; 3]);
+
+impl std::fmt::Display for RfmCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let [r, fr, m] = self.0;
+        write!(f, "{r}{fr}{m}")
+    }
+}
+
+impl Serialize for RfmCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// One customer's RFM row (made on the fly by [`RfmReport::rows`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RfmRow<'a> {
     /// Customer id.
@@ -84,7 +101,7 @@ pub struct RfmRow<'a> {
     /// Monetary score.
     pub m: u32,
     /// The code, digits R, F, M (e.g. `545`).
-    pub rfm: String,
+    pub rfm: RfmCode,
     /// The named segment.
     pub segment: &'a str,
 }
@@ -110,8 +127,11 @@ pub struct SegmentSummary {
     pub mean_monetary: Decimal,
 }
 
-/// The result of `ltv rfm`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// The result of `ltv rfm`: scoring, thresholds and (compactly) every customer's row.
+///
+/// Serialises as `{as_of, bins, segments, recency, frequency, monetary, customers: [..]}`
+/// with one [`RfmRow`] per customer.
+#[derive(Debug, Clone)]
 pub struct RfmReport<'a> {
     /// The as-of day.
     pub as_of: Day,
@@ -125,24 +145,123 @@ pub struct RfmReport<'a> {
     pub frequency: DimensionScoring,
     /// Monetary scoring.
     pub monetary: DimensionScoring,
-    /// One row per customer, in input order.
-    pub customers: Vec<RfmRow<'a>>,
+    tx: &'a Transactions,
+    map: &'a SegmentMap,
+    stats: Vec<Stats>,
+    scores: Vec<RfmCode>,
+    segment_of: Vec<u16>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Stats {
+    last: Day,
+    frequency: u32,
+    monetary: Decimal,
+}
+
+impl Serialize for RfmReport<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        struct Rows<'r, 'a>(&'r RfmReport<'a>);
+        impl Serialize for Rows<'_, '_> {
+            fn serialize<S: serde::Serializer>(
+                &self,
+                s: S,
+            ) -> std::result::Result<S::Ok, S::Error> {
+                s.collect_seq(self.0.rows())
+            }
+        }
+        let mut st = s.serialize_struct("RfmReport", 7)?;
+        st.serialize_field("as_of", &self.as_of)?;
+        st.serialize_field("bins", &self.bins)?;
+        st.serialize_field("segments", &self.segments)?;
+        st.serialize_field("recency", &self.recency)?;
+        st.serialize_field("frequency", &self.frequency)?;
+        st.serialize_field("monetary", &self.monetary)?;
+        st.serialize_field("customers", &Rows(self))?;
+        st.end()
+    }
+}
+
+impl<'a> RfmReport<'a> {
+    /// Number of customers.
+    pub fn len(&self) -> usize {
+        self.stats.len()
+    }
+
+    /// Whether there are no customers.
+    pub fn is_empty(&self) -> bool {
+        self.stats.is_empty()
+    }
+
+    /// Row `i` (customers in the order of [`Transactions::customers`]).
+    ///
+    /// # Panics
+    /// If `i >= self.len()`.
+    #[allow(clippy::indexing_slicing)]
+    pub fn row(&self, i: usize) -> RfmRow<'a> {
+        let st = self.stats[i];
+        let code = self.scores[i];
+        RfmRow {
+            customer_id: self.tx.customer_id(i),
+            recency_days: i64::from(self.as_of - st.last),
+            frequency: u64::from(st.frequency),
+            monetary_total: st.monetary,
+            r: u32::from(code.0[0]),
+            f: u32::from(code.0[1]),
+            m: u32::from(code.0[2]),
+            rfm: code,
+            segment: self
+                .map
+                .segment_names()
+                .get(self.segment_of[i] as usize)
+                .map_or("", String::as_str),
+        }
+    }
+
+    /// Every customer's row, in input order.
+    pub fn rows(&self) -> impl ExactSizeIterator<Item = RfmRow<'a>> + '_ {
+        (0..self.len()).map(|i| self.row(i))
+    }
 }
 
 /// Rank-based scores 1..=`bins` for `values`: a value's score is
 /// 1 + ⌊bins × (number of values strictly smaller) ÷ n⌋, so equal values always share
 /// a score and the scores are as even as the ties allow.
 pub fn rank_scores<T: Ord + Copy + Send + Sync>(values: &[T], bins: u32) -> Vec<u32> {
-    let mut sorted = values.to_vec();
-    sorted.par_sort_unstable();
+    let mut order: Vec<(T, u32)> = values.iter().copied().zip(0u32..).collect();
+    order.par_sort_unstable();
     let n = values.len() as u64;
-    values
+    let mut scores = vec![1u32; values.len()];
+    let mut smaller = 0usize;
+    for (pos, &(v, i)) in order.iter().enumerate() {
+        if pos > 0 && order.get(pos - 1).is_some_and(|p| p.0 < v) {
+            smaller = pos;
+        }
+        if let Some(s) = scores.get_mut(i as usize) {
+            *s = 1 + (u64::from(bins) * smaller as u64 / n.max(1)) as u32;
+        }
+    }
+    scores
+}
+
+/// Rank scores of decimals through exact integer keys at a common scale (fast
+/// comparisons); falls back to comparing decimals when a key would overflow.
+fn rank_decimals(values: &[Decimal], bins: u32) -> Vec<u32> {
+    let scale = values.iter().map(Decimal::scale).max().unwrap_or(0);
+    let keys: Option<Vec<i128>> = values
         .par_iter()
         .map(|v| {
-            let smaller = sorted.partition_point(|x| x < v) as u64;
-            1 + (u64::from(bins) * smaller / n.max(1)) as u32
+            let mantissa = v.mantissa();
+            10i128
+                .checked_pow(scale - v.scale())
+                .and_then(|f| mantissa.checked_mul(f))
         })
-        .collect()
+        .collect();
+    match keys {
+        Some(k) => rank_scores(&k, bins),
+        None => rank_scores(values, bins),
+    }
 }
 
 /// Scores from explicit ascending breaks: 1 + number of breaks ≤ value.
@@ -201,21 +320,19 @@ fn ranges(values: &[Decimal], scores: &[u32], bins: u32) -> Vec<ScoreRange> {
 /// [`SegmentsError::SegmentMap`] when the map does not fit the bin count.
 ///
 /// ```
-/// use ltv_segments::{rfm, summarize, LoadOptions, RfmOptions, SegmentMap, Transactions};
+/// use ltv_segments::{rfm, LoadOptions, RfmOptions, SegmentMap, Transactions};
 /// let csv = "customer_id,order_date,amount\na,2024-01-01,10\nb,2024-03-01,50\nb,2024-03-05,50\n";
 /// let tx = Transactions::from_csv("o.csv", csv.as_bytes().to_vec(), b',', &LoadOptions::default())?;
-/// let summaries = summarize(&tx)?;
 /// let map = SegmentMap::preset("default")?;
-/// let report = rfm(&summaries, tx.as_of(), &RfmOptions::default(), &map)?;
+/// let report = rfm(&tx, &RfmOptions::default(), &map)?;
 /// // two customers: the better one has 1 of 2 below it, so 1 + ⌊5 × 1 ÷ 2⌋ = 3
-/// assert_eq!(report.customers[1].rfm, "333");
-/// assert_eq!(report.customers[1].segment, "Potential Loyalist");
-/// assert_eq!(report.customers[0].rfm, "111");
+/// assert_eq!(report.row(1).rfm.to_string(), "333");
+/// assert_eq!(report.row(1).segment, "Potential Loyalist");
+/// assert_eq!(report.row(0).rfm.to_string(), "111");
 /// # Ok::<(), ltv_segments::SegmentsError>(())
 /// ```
 pub fn rfm<'a>(
-    summaries: &'a [CustomerSummary],
-    as_of: Day,
+    tx: &'a Transactions,
     options: &RfmOptions,
     map: &'a SegmentMap,
 ) -> Result<RfmReport<'a>> {
@@ -228,15 +345,36 @@ pub fn rfm<'a>(
         });
     }
     map.check_bins(bins)?;
-    let recency: Vec<Decimal> = summaries
+    let as_of = tx.as_of();
+    let stats: Vec<Stats> = tx
+        .par_customers()
+        .map(|c| {
+            let mut monetary = Decimal::ZERO;
+            let mut days = 0u32;
+            let mut prev = None;
+            for o in c.orders {
+                monetary = monetary.checked_add(o.amount)?;
+                if prev != Some(o.day) {
+                    days += 1;
+                    prev = Some(o.day);
+                }
+            }
+            Some(Stats {
+                last: c.last_day()?,
+                frequency: days.saturating_sub(1),
+                monetary,
+            })
+        })
+        .collect::<Option<Vec<_>>>()
+        .ok_or(SegmentsError::Core(ltv_core::CoreError::Overflow {
+            what: "customer monetary total",
+        }))?;
+    let recency: Vec<Decimal> = stats
         .iter()
-        .map(|s| Decimal::from(s.recency_days))
+        .map(|s| Decimal::from(as_of - s.last))
         .collect();
-    let frequency: Vec<Decimal> = summaries
-        .iter()
-        .map(|s| Decimal::from(s.frequency))
-        .collect();
-    let monetary: Vec<Decimal> = summaries.iter().map(|s| s.monetary_total).collect();
+    let frequency: Vec<Decimal> = stats.iter().map(|s| Decimal::from(s.frequency)).collect();
+    let monetary: Vec<Decimal> = stats.iter().map(|s| s.monetary).collect();
 
     let (r_scores, r_method, r_breaks) = match &options.r_breaks {
         Some(b) => {
@@ -249,7 +387,7 @@ pub fn rfm<'a>(
             )
         }
         None => {
-            let last: Vec<Day> = summaries.iter().map(|s| s.last_order).collect();
+            let last: Vec<Day> = stats.iter().map(|s| s.last).collect();
             (rank_scores(&last, bins), "rank", Vec::new())
         }
     };
@@ -259,7 +397,7 @@ pub fn rfm<'a>(
             (break_scores(&frequency, b), "breaks", b.clone())
         }
         None => {
-            let f: Vec<u64> = summaries.iter().map(|s| s.frequency).collect();
+            let f: Vec<u32> = stats.iter().map(|s| s.frequency).collect();
             (rank_scores(&f, bins), "rank", Vec::new())
         }
     };
@@ -268,29 +406,24 @@ pub fn rfm<'a>(
             check_breaks("m_breaks", b, bins)?;
             (break_scores(&monetary, b), "breaks", b.clone())
         }
-        None => (rank_scores(&monetary, bins), "rank", Vec::new()),
+        None => (rank_decimals(&monetary, bins), "rank", Vec::new()),
     };
-    let customers = summaries
-        .par_iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let (r, f, m) = (
-                r_scores.get(i).copied().unwrap_or(1),
-                f_scores.get(i).copied().unwrap_or(1),
-                m_scores.get(i).copied().unwrap_or(1),
-            );
-            let digit = |d: u32| char::from_digit(d, 10).unwrap_or('?');
-            RfmRow {
-                customer_id: &s.customer_id,
-                recency_days: s.recency_days,
-                frequency: s.frequency,
-                monetary_total: s.monetary_total,
-                r,
-                f,
-                m,
-                rfm: [digit(r), digit(f), digit(m)].iter().collect(),
-                segment: map.segment(r, f, m),
-            }
+    let lookup = map.lookup_table(bins);
+    let scores: Vec<RfmCode> = r_scores
+        .iter()
+        .zip(&f_scores)
+        .zip(&m_scores)
+        .map(|((&r, &f), &m)| RfmCode([r as u8, f as u8, m as u8]))
+        .collect();
+    let segment_of = scores
+        .iter()
+        .map(|c| {
+            let [r, f, m] = c.0.map(usize::from);
+            let b = bins as usize;
+            lookup
+                .get(((r - 1) * b + (f - 1)) * b + (m - 1))
+                .copied()
+                .unwrap_or(u16::MAX)
         })
         .collect();
     Ok(RfmReport {
@@ -312,7 +445,11 @@ pub fn rfm<'a>(
             breaks: m_breaks,
             ranges: ranges(&monetary, &m_scores, bins),
         },
-        customers,
+        tx,
+        map,
+        stats,
+        scores,
+        segment_of,
     })
 }
 
@@ -331,7 +468,7 @@ impl RfmReport<'_> {
         let names = map.segment_names();
         let mut acc: Vec<(u64, Decimal, Decimal, Decimal)> = vec![Default::default(); names.len()];
         let mut total = Decimal::ZERO;
-        for row in &self.customers {
+        for row in self.rows() {
             let Some(i) = names.iter().position(|n| n == row.segment) else {
                 continue;
             };
@@ -343,7 +480,7 @@ impl RfmReport<'_> {
             }
             total = total.checked_add(row.monetary_total).ok_or_else(overflow)?;
         }
-        let n = Decimal::from(self.customers.len().max(1) as u64);
+        let n = Decimal::from(self.len().max(1) as u64);
         Ok(names
             .iter()
             .zip(acc)

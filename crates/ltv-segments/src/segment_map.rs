@@ -239,6 +239,26 @@ impl SegmentMap {
         Ok(())
     }
 
+    /// For every code of `bins` bins, at index ((r−1)·B + (f−1))·B + (m−1), the index
+    /// of its segment in [`SegmentMap::segment_names`] (`u16::MAX`: unnamed).
+    pub fn lookup_table(&self, bins: u32) -> Vec<u16> {
+        let mut table = Vec::with_capacity((bins * bins * bins) as usize);
+        for r in 1..=bins {
+            for f in 1..=bins {
+                for m in 1..=bins {
+                    let name = self.segment(r, f, m);
+                    table.push(
+                        self.names
+                            .iter()
+                            .position(|n| n == name)
+                            .map_or(u16::MAX, |i| i as u16),
+                    );
+                }
+            }
+        }
+        table
+    }
+
     /// The segment of code (r, f, m): the first matching rule, else the default name,
     /// else `""` (impossible after [`SegmentMap::check_bins`]).
     pub fn segment(&self, r: u32, f: u32, m: u32) -> &str {

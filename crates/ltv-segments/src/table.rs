@@ -105,7 +105,27 @@ enum Bytes {
     Mapped(memmap2::Mmap),
 }
 
+/// Granularity of [`Bytes::release`]: a multiple of every common page size.
+const RELEASE_ALIGN: usize = 64 << 10;
+
 impl Bytes {
+    /// Lets the OS drop the mapped pages of `from..to` from this process's memory:
+    /// they were read already, so resident memory stays flat instead of growing to the
+    /// file's size. Touching them again (an error's line count, a long id) reads them
+    /// back from the file. No effect on owned bytes or off Unix.
+    fn release(&self, from: usize, to: usize) {
+        #[cfg(unix)]
+        if let Bytes::Mapped(map) = self {
+            let start = from.div_ceil(RELEASE_ALIGN) * RELEASE_ALIGN;
+            let end = (to / RELEASE_ALIGN) * RELEASE_ALIGN;
+            if end > start && end <= map.len() {
+                drop_pages(map, start, end - start);
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = (from, to);
+    }
+
     fn get(&self) -> &[u8] {
         match self {
             Bytes::Owned(v) => v,
@@ -141,6 +161,17 @@ fn map_file(file: &std::fs::File) -> std::io::Result<memmap2::Mmap> {
     // (as with any reader of a file being written); we never hand out references that
     // outlive the `CsvFile`, and parsing treats the bytes as untrusted input.
     unsafe { memmap2::Mmap::map(file) }
+}
+
+#[cfg(unix)]
+#[allow(unsafe_code)]
+fn drop_pages(map: &memmap2::Mmap, offset: usize, len: usize) {
+    // SAFETY: the map is a read-only mapping of a file that we never write through.
+    // MADV_DONTNEED only removes the pages from this process's page tables; the next
+    // access faults them in again from the file (the page cache), with the same
+    // contents, so every outstanding `&[u8]` into the map stays valid and unchanged.
+    // The range lies inside the map (checked by the caller). Failure is harmless.
+    let _ = unsafe { map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, offset, len) };
 }
 
 impl CsvFile {
@@ -419,12 +450,13 @@ impl CsvFile {
                     first.push(pending);
                 }
             }
-            if let Some(progress) = options.progress {
-                if pos - reported >= PROGRESS_EVERY {
+            if pos - reported >= PROGRESS_EVERY {
+                if let Some(progress) = options.progress {
                     let now = done.fetch_add((pos - reported) as u64, Ordering::Relaxed);
                     progress(now + (pos - reported) as u64, total);
-                    reported = pos;
                 }
+                self.bytes.release(reported, pos);
+                reported = pos;
             }
         }
         if let Some(progress) = options.progress {
@@ -707,6 +739,33 @@ mod tests {
         assert_eq!(rows, [b"2".to_vec()]);
         assert_eq!(report.skipped, 1);
         assert_eq!(report.first[0].line, 4);
+    }
+
+    /// Bytes borrowed before their pages are released read the same afterwards.
+    #[test]
+    fn released_pages_read_back_from_the_file() {
+        let path = std::env::temp_dir().join(format!("ltv-release-{}.csv", std::process::id()));
+        let mut data = b"id,v\n".to_vec();
+        for i in 0..2_500_000u32 {
+            data.extend_from_slice(format!("c{i},{}\n", i % 10).as_bytes());
+        }
+        std::fs::write(&path, &data).unwrap();
+        let file = CsvFile::open(path.to_str().unwrap(), b',').unwrap();
+        let (chunks, _) = file
+            .fold_chunks(
+                &CsvOptions::default(),
+                || (None, 0u64),
+                |st: &mut (Option<&[u8]>, u64), rec| {
+                    st.0.get_or_insert(rec.raw(0));
+                    st.1 += 1;
+                    Ok(())
+                },
+            )
+            .unwrap();
+        let _ = std::fs::remove_file(&path);
+        assert_eq!(chunks.iter().map(|c| c.1).sum::<u64>(), 2_500_000);
+        assert_eq!(chunks[0].0, Some(b"c0".as_slice()));
+        assert!(data.len() > 2 * (8 << 20));
     }
 
     #[test]

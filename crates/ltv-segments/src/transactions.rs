@@ -14,6 +14,7 @@ use crate::cell::{parse_amount, DateFormat};
 use crate::day::Day;
 use crate::error::{Result, SegmentsError};
 use crate::hash::FxMap;
+use crate::id_map::{IdMap, Key};
 use crate::table::{CsvFile, CsvOptions, FieldError, Record, SkipReport};
 
 /// Which columns hold what. Defaults: `customer_id`, `order_date`, `amount`, and
@@ -146,7 +147,9 @@ impl Customer<'_> {
 #[derive(Debug, Clone)]
 pub struct Transactions {
     file: String,
-    ids: Vec<String>,
+    /// All ids back to back; customer i's id is `id_text[id_ends[i-1]..id_ends[i]]`.
+    id_text: String,
+    id_ends: Vec<usize>,
     channel_of: Vec<Option<u32>>,
     channel_names: Vec<String>,
     offsets: Vec<usize>,
@@ -164,33 +167,50 @@ struct Row {
     amount: Decimal,
 }
 
+/// Per customer while loading: number, rows on or before the as-of limit, first
+/// order day and its channel.
+#[derive(Clone, Copy)]
+struct Slot {
+    id: u32,
+    count: u32,
+    first_day: Day,
+    channel: Option<u32>,
+}
+
+/// Per customer while merging: a handle, its first appearance, rows, first order.
+#[derive(Clone, Copy)]
+struct Merged {
+    handle: u32,
+    first_seen: u64,
+    count: u32,
+    first_day: Day,
+    channel: Option<u32>,
+}
+
 /// What one chunk of the file produces.
 struct Chunk<'a> {
-    ids: FxMap<&'a [u8], u32>,
-    keys: Vec<&'a [u8]>,
-    first: Vec<(Day, Option<u32>)>,
+    ids: IdMap<'a, Slot>,
     channels: FxMap<&'a [u8], u32>,
     channel_keys: Vec<&'a [u8]>,
     rows: Vec<Row>,
     max_day: Option<Day>,
+    /// Rows after this day are not counted (they will be dropped).
+    limit: Day,
 }
 
 impl<'a> Chunk<'a> {
-    fn new() -> Self {
+    fn new(limit: Option<Day>) -> Self {
         Chunk {
-            ids: FxMap::default(),
-            keys: Vec::new(),
-            first: Vec::new(),
+            ids: IdMap::with_capacity(1 << 16),
             channels: FxMap::default(),
             channel_keys: Vec::new(),
             rows: Vec::new(),
             max_day: None,
+            limit: limit.unwrap_or(Day::from_days(i32::MAX)),
         }
     }
 
     fn push(&mut self, id: &'a [u8], channel: Option<&'a [u8]>, day: Day, amount: Decimal) {
-        let next = self.keys.len() as u32;
-        let customer = *self.ids.entry(id).or_insert(next);
         let channel = channel.map(|c| {
             let next = self.channel_keys.len() as u32;
             *self.channels.entry(c).or_insert_with(|| {
@@ -198,14 +218,20 @@ impl<'a> Chunk<'a> {
                 next
             })
         });
-        if customer == next {
-            self.keys.push(id);
-            self.first.push((day, channel));
-        } else if let Some(first) = self.first.get_mut(customer as usize) {
-            if day < first.0 {
-                *first = (day, channel);
-            }
+        let (slot, _) = self.ids.entry(id, |n| Slot {
+            id: n,
+            count: 0,
+            first_day: day,
+            channel,
+        });
+        if day < slot.first_day {
+            slot.first_day = day;
+            slot.channel = channel;
         }
+        if day <= self.limit {
+            slot.count += 1;
+        }
+        let customer = slot.id;
         self.max_day = Some(self.max_day.map_or(day, |m| m.max(day)));
         self.rows.push(Row {
             customer,
@@ -299,9 +325,11 @@ impl Transactions {
     /// As for [`Transactions::open`].
     pub fn load(file: &CsvFile, options: &LoadOptions) -> Result<Transactions> {
         let cols = resolve(file, &options.columns)?;
-        let (chunks, skipped) = file.fold_chunks(&options.csv, Chunk::new, |chunk, rec| {
-            parse_row(chunk, rec, &cols, &options.date_format)
-        })?;
+        let (chunks, skipped) = file.fold_chunks(
+            &options.csv,
+            || Chunk::new(options.as_of),
+            |chunk, rec| parse_row(chunk, rec, &cols, &options.date_format),
+        )?;
         assemble(file.name(), chunks, options.as_of, skipped)
     }
 
@@ -314,7 +342,7 @@ impl Transactions {
         rows: impl IntoIterator<Item = (&'r str, Option<&'r str>, Day, Decimal)>,
         as_of: Option<Day>,
     ) -> Result<Transactions> {
-        let mut chunk = Chunk::new();
+        let mut chunk = Chunk::new(as_of);
         for (id, channel, day, amount) in rows {
             chunk.push(
                 id.as_bytes(),
@@ -328,12 +356,12 @@ impl Transactions {
 
     /// Number of customers (with at least one order on or before the as-of day).
     pub fn len(&self) -> usize {
-        self.ids.len()
+        self.id_ends.len()
     }
 
     /// Whether there are no customers.
     pub fn is_empty(&self) -> bool {
-        self.ids.is_empty()
+        self.id_ends.is_empty()
     }
 
     /// Customer `index` (0-based, in order of first appearance in the file).
@@ -343,11 +371,21 @@ impl Transactions {
     #[allow(clippy::indexing_slicing)]
     pub fn customer(&self, index: usize) -> Customer<'_> {
         Customer {
-            id: &self.ids[index],
+            id: self.customer_id(index),
             channel: self.channel_of[index]
                 .and_then(|c| self.channel_names.get(c as usize).map(String::as_str)),
             orders: &self.orders[self.offsets[index]..self.offsets[index + 1]],
         }
+    }
+
+    /// The id of customer `index` (`""` if out of range).
+    pub fn customer_id(&self, index: usize) -> &str {
+        let start = match index {
+            0 => 0,
+            i => self.id_ends.get(i - 1).copied().unwrap_or(0),
+        };
+        let end = self.id_ends.get(index).copied().unwrap_or(start);
+        self.id_text.get(start..end).unwrap_or("")
     }
 
     /// All customers in order of first appearance.
@@ -437,14 +475,16 @@ fn assemble(
     };
     let as_of = as_of.unwrap_or(max_day);
 
-    // Merge the chunks' ids and channels (customers in order of first appearance).
-    let mut ids: FxMap<&[u8], u32> = FxMap::default();
-    let mut keys: Vec<&[u8]> = Vec::new();
-    let mut first: Vec<(Day, Option<u32>)> = Vec::new();
+    // Merge the chunks' tables, walking each table's memory in order. A customer's
+    // place is its first appearance: (chunk, number within the chunk); on equal first
+    // days the earlier chunk's channel wins (chunks are merged in file order).
+    let most = chunks.iter().map(|c| c.ids.len()).max().unwrap_or(0);
+    let mut ids: IdMap<'_, Merged> = IdMap::with_capacity(most);
     let mut channels: FxMap<&[u8], u32> = FxMap::default();
     let mut channel_keys: Vec<&[u8]> = Vec::new();
     let mut remaps: Vec<Vec<u32>> = Vec::with_capacity(chunks.len());
-    for chunk in &chunks {
+    let mut chunk_rows: Vec<Vec<Row>> = Vec::with_capacity(chunks.len());
+    for (c, chunk) in chunks.into_iter().enumerate() {
         let channel_map: Vec<u32> = chunk
             .channel_keys
             .iter()
@@ -456,60 +496,64 @@ fn assemble(
                 })
             })
             .collect();
-        let mut remap = Vec::with_capacity(chunk.keys.len());
-        for (&key, &(day, channel)) in chunk.keys.iter().zip(&chunk.first) {
-            let channel = channel.and_then(|c| channel_map.get(c as usize).copied());
-            let next = keys.len() as u32;
-            let id = *ids.entry(key).or_insert(next);
-            if id == next {
-                keys.push(key);
-                first.push((day, channel));
-            } else if let Some(f) = first.get_mut(id as usize) {
-                if day < f.0 {
-                    *f = (day, channel);
-                }
+        let mut remap = vec![u32::MAX; chunk.ids.len()];
+        for (key, local) in chunk.ids.into_entries() {
+            let channel = local
+                .channel
+                .and_then(|ch| channel_map.get(ch as usize).copied());
+            let (slot, new) = ids.entry_key(key, |n| Merged {
+                handle: n,
+                first_seen: ((c as u64) << 32) | u64::from(local.id),
+                count: 0,
+                first_day: local.first_day,
+                channel,
+            });
+            if !new && local.first_day < slot.first_day {
+                slot.first_day = local.first_day;
+                slot.channel = channel;
             }
-            remap.push(id);
+            slot.count += local.count;
+            if let Some(r) = remap.get_mut(local.id as usize) {
+                *r = slot.handle;
+            }
         }
         remaps.push(remap);
+        chunk_rows.push(chunk.rows);
     }
-    drop(ids);
     drop(channels);
 
-    // Count kept orders per customer, drop customers whose first order is after as-of.
-    let mut counts = vec![0usize; keys.len()];
-    let mut rows_after_as_of = 0u64;
-    for (chunk, remap) in chunks.iter().zip(&remaps) {
-        for row in &chunk.rows {
-            if row.day > as_of {
-                rows_after_as_of += 1;
-            } else if let Some(&g) = remap.get(row.customer as usize) {
-                if let Some(c) = counts.get_mut(g as usize) {
-                    *c += 1;
-                }
-            }
-        }
-    }
-    let mut dense = vec![u32::MAX; keys.len()];
-    let mut offsets = Vec::with_capacity(keys.len() + 1);
-    let mut out_ids = Vec::new();
-    let mut channel_of = Vec::new();
+    // Customers with an order on or before as-of, in order of first appearance.
+    let handles = ids.len();
+    let mut merged: Vec<(Key<'_>, Merged)> =
+        ids.into_entries().filter(|(_, m)| m.count > 0).collect();
+    merged.par_sort_unstable_by_key(|(_, m)| m.first_seen);
+    let mut dense = vec![u32::MAX; handles];
+    let mut offsets = Vec::with_capacity(merged.len() + 1);
+    let mut id_bytes: Vec<u8> = Vec::with_capacity(merged.len() * 8);
+    let mut id_ends = Vec::with_capacity(merged.len());
+    let mut channel_of = Vec::with_capacity(merged.len());
     offsets.push(0usize);
     let mut total = 0usize;
-    for (g, &count) in counts.iter().enumerate() {
-        if count == 0 {
-            continue;
+    for (key, m) in &merged {
+        if let Some(d) = dense.get_mut(m.handle as usize) {
+            *d = id_ends.len() as u32;
         }
-        if let (Some(d), Some(key), Some(&(_, ch))) = (dense.get_mut(g), keys.get(g), first.get(g))
-        {
-            *d = out_ids.len() as u32;
-            out_ids.push(unescape_id(key));
-            channel_of.push(ch);
-            total += count;
-            offsets.push(total);
+        key.bytes_into(&mut id_bytes);
+        id_ends.push(id_bytes.len());
+        channel_of.push(m.channel);
+        total += m.count as usize;
+        offsets.push(total);
+    }
+    drop(merged);
+    let (id_text, id_ends) = id_text(id_bytes, id_ends);
+    // Chunk-local number → dense number, one lookup per row below.
+    for remap in &mut remaps {
+        for id in remap.iter_mut() {
+            *id = dense.get(*id as usize).copied().unwrap_or(u32::MAX);
         }
     }
-    if out_ids.is_empty() {
+    drop(dense);
+    if id_ends.is_empty() {
         return Err(no_data(format!(
             "no orders on or before the as-of date {as_of} (the first is later)"
         )));
@@ -528,15 +572,14 @@ fn assemble(
         };
         total
     ];
-    for (chunk, remap) in chunks.into_iter().zip(&remaps) {
-        for row in chunk.rows {
+    let mut rows_after_as_of = 0u64;
+    for (rows, remap) in chunk_rows.into_iter().zip(&remaps) {
+        for row in rows {
             if row.day > as_of {
+                rows_after_as_of += 1;
                 continue;
             }
-            let Some(&g) = remap.get(row.customer as usize) else {
-                continue;
-            };
-            let Some(&c) = dense.get(g as usize) else {
+            let Some(&c) = remap.get(row.customer as usize) else {
                 continue;
             };
             if let Some(pos) = cursor.get_mut(c as usize) {
@@ -550,7 +593,7 @@ fn assemble(
             }
         }
     }
-    let mut runs: Vec<&mut [Order]> = Vec::with_capacity(out_ids.len());
+    let mut runs: Vec<&mut [Order]> = Vec::with_capacity(id_ends.len());
     let mut rest: &mut [Order] = &mut orders;
     for w in offsets.windows(2) {
         let (run, tail) = rest.split_at_mut(w[1] - w[0]);
@@ -565,7 +608,8 @@ fn assemble(
     drop(runs);
     Ok(Transactions {
         file: name.to_string(),
-        ids: out_ids,
+        id_text,
+        id_ends,
         channel_of,
         channel_names,
         offsets,
@@ -576,14 +620,27 @@ fn assemble(
     })
 }
 
-/// The id as text: a quoted id with doubled quotes inside is unescaped.
-fn unescape_id(raw: &[u8]) -> String {
-    let text = String::from_utf8_lossy(raw);
-    if text.contains("\"\"") {
-        text.replace("\"\"", "\"")
-    } else {
-        text.into_owned()
+/// The ids as one text with end offsets. Ids were checked to be UTF-8 when read; a
+/// quoted id with doubled quotes inside (`"a ""b"""`) is unescaped here.
+fn id_text(bytes: Vec<u8>, ends: Vec<usize>) -> (String, Vec<usize>) {
+    let escaped = memchr::memmem::find(&bytes, b"\"\"").is_some();
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
+    if !escaped {
+        return (text, ends);
     }
+    let mut out = String::with_capacity(text.len());
+    let mut new_ends = Vec::with_capacity(ends.len());
+    let mut start = 0;
+    for end in ends {
+        let id = text.get(start..end).unwrap_or("");
+        out.push_str(&id.replace("\"\"", "\""));
+        new_ends.push(out.len());
+        start = end;
+    }
+    (out, new_ends)
 }
 
 #[cfg(test)]

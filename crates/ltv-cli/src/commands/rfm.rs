@@ -5,7 +5,7 @@ use std::io::{BufWriter, Write};
 use anyhow::Result;
 use ltv_core::present::{group, money, percent};
 use ltv_core::Decimal;
-use ltv_segments::{rfm, summarize, DimensionScoring, RfmOptions, RfmReport, SegmentMap};
+use ltv_segments::{rfm, DimensionScoring, RfmOptions, RfmReport, SegmentMap};
 use serde::Serialize;
 
 use super::{csv_out, load};
@@ -21,8 +21,7 @@ pub fn run(args: &RfmArgs, out: &mut dyn Write) -> Result<()> {
     };
     let map = SegmentMap::load(&args.segments)?;
     let tx = load::transactions(&args.input)?;
-    let summaries = summarize(&tx)?;
-    let report = rfm(&summaries, tx.as_of(), &options, &map).map_err(crate::error::segments)?;
+    let report = rfm(&tx, &options, &map).map_err(crate::error::segments)?;
     if args.summary {
         return summary(&report, &map, args.format.format, out);
     }
@@ -34,7 +33,7 @@ pub fn run(args: &RfmArgs, out: &mut dyn Write) -> Result<()> {
                 w,
                 "customer_id,recency_days,frequency,monetary_total,r,f,m,rfm,segment"
             )?;
-            for c in &report.customers {
+            for c in report.rows() {
                 writeln!(
                     w,
                     "{},{},{},{},{},{},{},{},{}",
@@ -56,7 +55,7 @@ pub fn run(args: &RfmArgs, out: &mut dyn Write) -> Result<()> {
             let mut t = Table::new([
                 "customer", "recency", "freq", "monetary", "R", "F", "M", "RFM", "segment",
             ]);
-            for c in &report.customers {
+            for c in report.rows() {
                 t.push([
                     c.customer_id.to_string(),
                     c.recency_days.to_string(),
@@ -65,7 +64,7 @@ pub fn run(args: &RfmArgs, out: &mut dyn Write) -> Result<()> {
                     c.r.to_string(),
                     c.f.to_string(),
                     c.m.to_string(),
-                    c.rfm.clone(),
+                    c.rfm.to_string(),
                     c.segment.to_string(),
                 ]);
             }
@@ -91,7 +90,7 @@ fn header(report: &RfmReport<'_>) -> String {
     let mut text = format!(
         "RFM as of {}: {} customers, {} bins, segments: {}\n",
         report.as_of,
-        report.customers.len(),
+        report.len(),
         report.bins,
         report.segments
     );
@@ -153,7 +152,7 @@ fn summary(
                 as_of: report.as_of,
                 bins: report.bins,
                 segments_map: &report.segments,
-                customers: report.customers.len(),
+                customers: report.len(),
                 segments: rows,
             })?,
         ),

@@ -16,12 +16,7 @@ use crate::i18n::t;
 pub fn section(ctx: &Context, facts: &Facts<'_>) -> Result<Section, ReportError> {
     let lang = ctx.lang;
     let map = SegmentMap::preset("default")?;
-    let report = rfm(
-        &facts.summaries,
-        facts.tx.as_of(),
-        &RfmOptions::default(),
-        &map,
-    )?;
+    let report = rfm(facts.tx, &RfmOptions::default(), &map)?;
     let mut summary = report.summary(&map)?;
     summary.sort_by(|a, b| b.revenue.cmp(&a.revenue).then(a.segment.cmp(&b.segment)));
     let top_share = summary

@@ -59,9 +59,8 @@ fn cdnow_counts_and_totals_reconcile() {
 #[test]
 fn cdnow_rfm_segments_cover_everyone() {
     let tx = cdnow();
-    let summaries = summarize(&tx).unwrap();
     let map = SegmentMap::preset("default").unwrap();
-    let report = rfm(&summaries, tx.as_of(), &RfmOptions::default(), &map).unwrap();
+    let report = rfm(&tx, &RfmOptions::default(), &map).unwrap();
     let summary = report.summary(&map).unwrap();
     let customers: u64 = summary.iter().map(|s| s.customers).sum();
     assert_eq!(customers, 2357);
@@ -72,7 +71,7 @@ fn cdnow_rfm_segments_cover_everyone() {
     );
     let revenue: Decimal = summary.iter().map(|s| s.revenue).sum();
     assert_eq!(revenue, tx.total_amount().unwrap());
-    assert!(report.customers.iter().all(|c| !c.segment.is_empty()));
+    assert!(report.rows().all(|c| !c.segment.is_empty()));
 }
 
 #[test]
@@ -133,15 +132,16 @@ proptest! {
         prop_assert_eq!(summaries.iter().map(|s| s.monetary_total).sum::<Decimal>(), input);
         prop_assert_eq!(summaries.iter().map(|s| s.orders).sum::<u64>(), rows.len() as u64);
         let map = SegmentMap::from_toml("all.toml", "[[segment]]\nname = \"All\"\n").unwrap();
-        let report = rfm(&summaries, tx.as_of(), &RfmOptions { bins, ..RfmOptions::default() }, &map).unwrap();
-        for row in &report.customers {
+        let report = rfm(&tx, &RfmOptions { bins, ..RfmOptions::default() }, &map).unwrap();
+        let rows: Vec<_> = report.rows().collect();
+        for row in &rows {
             for s in [row.r, row.f, row.m] {
                 prop_assert!((1..=bins).contains(&s));
             }
         }
         // ties share a score
-        for a in &report.customers {
-            for b in &report.customers {
+        for a in &rows {
+            for b in &rows {
                 if a.frequency == b.frequency { prop_assert_eq!(a.f, b.f); }
                 if a.monetary_total == b.monetary_total { prop_assert_eq!(a.m, b.m); }
                 if a.recency_days == b.recency_days { prop_assert_eq!(a.r, b.r); }
@@ -151,5 +151,53 @@ proptest! {
         for s in &summary {
             prop_assert!(s.share >= Decimal::ZERO && s.share <= Decimal::ONE);
         }
+    }
+}
+
+/// Several chunks (4 threads, a ~5 MB file): customers come out in order of first
+/// appearance with the channel of their earliest order, exactly as a naive pass says.
+#[test]
+fn multi_chunk_load_matches_a_naive_pass() {
+    use std::collections::HashMap;
+    let mut csv = Vec::new();
+    generate(&SynthConfig::new(40_000, 3), &mut csv).unwrap();
+    let text = String::from_utf8(csv.clone()).unwrap();
+    let mut order: Vec<&str> = Vec::new();
+    let mut seen: HashMap<&str, (usize, &str, &str, Decimal)> = HashMap::new();
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let amount: Decimal = f[2].parse().unwrap();
+        match seen.get_mut(f[0]) {
+            None => {
+                order.push(f[0]);
+                seen.insert(f[0], (1, f[1], f[3], amount));
+            }
+            Some(e) => {
+                e.0 += 1;
+                e.3 += amount;
+                if f[1] < e.1 {
+                    e.1 = f[1];
+                    e.2 = f[3];
+                }
+            }
+        }
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(4)
+        .build()
+        .unwrap();
+    let tx = pool
+        .install(|| Transactions::from_csv("gen.csv", csv, b',', &LoadOptions::default()))
+        .unwrap();
+    assert!(text.len() > 4 << 20, "the file must span several chunks");
+    assert_eq!(tx.len(), order.len());
+    for (c, id) in tx.customers().zip(&order) {
+        assert_eq!(c.id, *id);
+        let (rows, first, channel, total) = seen[id];
+        assert_eq!(c.orders.len(), rows);
+        assert_eq!(c.first_day().unwrap().to_string(), first);
+        assert_eq!(c.channel, Some(channel));
+        assert_eq!(c.orders.iter().map(|o| o.amount).sum::<Decimal>(), total);
+        assert!(c.orders.windows(2).all(|w| w[0].day <= w[1].day));
     }
 }
