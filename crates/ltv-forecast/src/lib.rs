@@ -15,7 +15,7 @@
 //! - [`gamma_gamma`] — spend per transaction (Fader & Hardie 2013), with a warning when
 //!   frequency and spend are correlated and refusal of non-positive spend.
 //! - [`clv()`] — per-customer CLV = BG/NBD × Gamma-Gamma × margin, discounted monthly.
-//! - [`fit_check`] — calibration/holdout comparison and the cumulative tracking curve.
+//! - [`fit_check()`] — calibration/holdout comparison and the cumulative tracking curve.
 //!
 //! Input for the transaction models is neutral: [`CustomerHistory`] (customer id and
 //! purchases as day number + `Decimal` amount), summarised at a calibration date in a

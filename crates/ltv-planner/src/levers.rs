@@ -120,7 +120,7 @@ fn elasticity(effect_pct: Option<Decimal>, driver_pct: Option<Decimal>) -> Resul
 /// Ranks the baseline's drivers by the effect of their standard move.
 ///
 /// # Errors
-/// The baseline's validation errors ([`PlanError::Core`]); [`PlanError::Overflow`].
+/// The baseline's validation errors ([`PlanError::Core`](crate::PlanError::Core)); [`PlanError::Overflow`](crate::PlanError::Overflow).
 ///
 /// ```
 /// use ltv_planner::{levers, Baseline, Driver};

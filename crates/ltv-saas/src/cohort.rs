@@ -22,7 +22,7 @@ pub struct CohortRow {
     /// The cohort's MRR k months after its start, k = 0, 1, … up to the report's last
     /// month; months the cohort has not reached are absent, not zero.
     pub mrr: Vec<Decimal>,
-    /// mrr[k] ÷ start_mrr: the cohort's net revenue retention after k months (1 at k = 0).
+    /// `mrr[k]` ÷ start_mrr: the cohort's net revenue retention after k months (1 at k = 0).
     pub nrr: Vec<Decimal>,
     /// Customers with MRR > 0 k months after the start.
     pub active_customers: Vec<u64>,
