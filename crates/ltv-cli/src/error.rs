@@ -8,6 +8,15 @@ pub fn flag(field: &str) -> String {
     format!("--{}", field.replace('_', "-"))
 }
 
+/// "invalid value for --flag: must be ALLOWED, got VALUE": how every library's
+/// out-of-range error reads on the command line.
+pub fn out_of_range(field: &str, allowed: &str, value: impl std::fmt::Display) -> anyhow::Error {
+    anyhow::anyhow!(
+        "invalid value for {}: must be {allowed}, got {value}",
+        flag(field)
+    )
+}
+
 /// A [`CoreError`] phrased in terms of the command-line flags.
 pub fn core(err: CoreError) -> anyhow::Error {
     match err {
@@ -15,10 +24,7 @@ pub fn core(err: CoreError) -> anyhow::Error {
             field,
             value,
             allowed,
-        } => anyhow::anyhow!(
-            "invalid value for {}: must be {allowed}, got {value}",
-            flag(field)
-        ),
+        } => out_of_range(field, allowed, value),
         other => anyhow::Error::new(other),
     }
 }
@@ -30,10 +36,7 @@ pub fn segments(err: SegmentsError) -> anyhow::Error {
             field,
             value,
             allowed,
-        } => anyhow::anyhow!(
-            "invalid value for {}: must be {allowed}, got {value}",
-            flag(field)
-        ),
+        } => out_of_range(field, &allowed, value),
         SegmentsError::Core(core) => self::core(core),
         other => anyhow::Error::new(other),
     }
@@ -46,10 +49,7 @@ pub fn report(err: ltv_report::ReportError) -> anyhow::Error {
             field,
             value,
             allowed,
-        } => anyhow::anyhow!(
-            "invalid value for {}: must be {allowed}, got {value}",
-            flag(field)
-        ),
+        } => out_of_range(field, &allowed, value),
         ltv_report::ReportError::Segments(e) => segments(e),
         other => anyhow::Error::new(other),
     }

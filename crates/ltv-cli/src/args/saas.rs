@@ -4,7 +4,7 @@ use clap::{Args, ValueEnum};
 use ltv_core::Decimal;
 use ltv_saas::Month;
 
-use super::{dec, TableFormatArg};
+use super::{dec, delimiter, TableFormatArg};
 
 /// `ltv saas`.
 #[derive(Debug, Args)]
@@ -90,12 +90,4 @@ fn month(raw: &str) -> Result<Month, String> {
 }
 
 // the same rule as the transaction commands' --delimiter (args/transactions.rs)
-fn delimiter(raw: &str) -> Result<u8, String> {
-    match raw {
-        "tab" | "\\t" | "\t" => Ok(b'\t'),
-        s if s.len() == 1 && s.is_ascii() && !matches!(s, "\"" | "\n" | "\r") => {
-            Ok(s.as_bytes().first().copied().unwrap_or(b','))
-        }
-        _ => Err("must be one ASCII character other than a quote, or `tab`".into()),
-    }
-}
+

@@ -237,11 +237,12 @@ pub struct DriversArgs {
     pub format: super::FormatArg,
 }
 
-fn delimiter(raw: &str) -> Result<u8, String> {
+/// `--delimiter`: one ASCII character other than a quote or a line break, or `tab`.
+pub(crate) fn delimiter(raw: &str) -> Result<u8, String> {
     match raw {
         "tab" | "\\t" | "\t" => Ok(b'\t'),
         s if s.len() == 1 && s.is_ascii() && !matches!(s, "\"" | "\n" | "\r") => {
-            Ok(s.as_bytes()[0])
+            Ok(s.as_bytes().first().copied().unwrap_or(b','))
         }
         _ => Err("must be one ASCII character other than a quote, or `tab`".into()),
     }

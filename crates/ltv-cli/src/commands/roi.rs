@@ -12,7 +12,6 @@ use ltv_planner::{
 use crate::args::{Format, RoiArgs};
 use crate::commands::plan::{lang, percent};
 use crate::commands::plan_file;
-use crate::error::flag;
 use crate::output::{self, KvTable, Table};
 
 pub fn run(args: &RoiArgs, out: &mut dyn Write) -> Result<()> {
@@ -81,11 +80,9 @@ fn flag_error(e: PlanError) -> anyhow::Error {
         None => return anyhow::Error::new(e),
     };
     match e {
-        PlanError::Invalid { value, allowed, .. } => anyhow!(
-            "invalid value for {}: must be {allowed}, got {}",
-            flag(&name),
-            value.trim_start_matches('=')
-        ),
+        PlanError::Invalid { value, allowed, .. } => {
+            crate::error::out_of_range(&name, &allowed, value.trim_start_matches('='))
+        }
         PlanError::Core { source, .. } => crate::error::core(source),
         other => anyhow::Error::new(other),
     }

@@ -11,7 +11,7 @@ use anyhow::Result;
 use ltv_forecast::{histories, ForecastError};
 
 use crate::args::ForecastCommand;
-use crate::error::flag;
+use crate::error::out_of_range;
 
 pub fn run(cmd: ForecastCommand, out: &mut dyn Write) -> Result<()> {
     match cmd {
@@ -45,10 +45,7 @@ fn error(err: ForecastError) -> anyhow::Error {
             field,
             value,
             allowed,
-        } => anyhow::anyhow!(
-            "invalid value for {}: must be {allowed}, got {value}",
-            flag(field)
-        ),
+        } => out_of_range(field, allowed, value),
         other => anyhow::Error::new(other),
     }
 }
