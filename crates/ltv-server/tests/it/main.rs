@@ -10,6 +10,7 @@ use ltv_server::{router, AppState};
 use serde_json::Value;
 use tower::ServiceExt;
 
+mod binary;
 mod csv_stream;
 mod e2e;
 mod endpoints;
