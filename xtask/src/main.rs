@@ -1,19 +1,51 @@
 //! `cargo xtask`: project automation in Rust, so it runs wherever cargo does.
 //!
-//! - `cargo xtask ci`: everything CI checks (fmt, clippy -D warnings, the test suite
-//!   with snapshots in check mode).
+//! One module per task; `main` only dispatches. Each task takes the arguments after its
+//! name and returns `Err(message)` on failure, which is printed on stderr and exits 1.
+//! Tasks use the standard library only (plus `ltv-cli`, whose clap definitions
+//! `cargo xtask docs` renders).
 
-use std::process::{Command, ExitCode};
+// Tasks (the data and benchmark tasks add `mod gen_data; mod gen_sample; mod bench;`
+// here and an arm each in `main`) and what they share.
+mod changelog;
+mod ci;
+mod cmd;
+mod date;
+mod docs;
+mod manifest;
+mod release;
+mod sha256;
+mod snapshots;
+mod tidy;
+mod version;
+mod workspace;
+
+use std::process::ExitCode;
+
+/// `cargo(&["test", ...])` runs cargo in the workspace root with `INSTA_UPDATE=no`.
+pub(crate) use cmd::cargo;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("ci") => ci(),
-        Some("help") | Some("--help") | Some("-h") | None => {
+    let (task, rest) = match args.split_first() {
+        Some((task, rest)) => (task.as_str(), rest),
+        None => ("help", &[][..]),
+    };
+    let result = match task {
+        "ci" => ci::run(rest),
+        "docs" => docs::run(rest),
+        "release" => release::run(rest),
+        "snapshots" => snapshots::run(rest),
+        "tidy" => tidy::run(rest),
+        // Data and benchmark tasks go here, one arm each:
+        // "gen-data" => gen_data::run(rest),
+        // "gen-sample" => gen_sample::run(rest),
+        // "bench" => bench::run(rest),
+        "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())
         }
-        Some(other) => Err(format!("unknown task '{other}'\n{USAGE}")),
+        other => Err(format!("unknown task '{other}'; run `cargo xtask help`")),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -25,38 +57,31 @@ fn main() -> ExitCode {
 }
 
 const USAGE: &str = "\
-usage: cargo xtask <task>
+usage: cargo xtask <task> [options]
 
 tasks:
-  ci    fmt check, clippy with -D warnings, the whole test suite (snapshots must match)
+  ci                          everything CI checks: fmt, clippy -D warnings, tests with
+                              snapshots in check mode and unreferenced snapshots rejected,
+                              cargo doc with warnings denied, docs --check
+  docs [--check]              regenerate docs/cli.md (from the clap definitions) and
+                              docs/openapi.json (from `ltv-server --print-openapi`);
+                              --check fails when a committed file is stale
+  release <X.Y.Z> [--dry-run] bump every crate to X.Y.Z, date the changelog, run ci, build
+                              release binaries with SHA-256 checksums, commit and tag vX.Y.Z;
+                              --dry-run prints every step and changes nothing
+  snapshots <references-file> fail if a .snap file was not asserted by the test run that
+                              wrote <references-file> (INSTA_SNAPSHOT_REFERENCES_FILE)
+  tidy                        check the architecture invariants (also a test of xtask)
 ";
+// The data and benchmark tasks add their lines to USAGE above.
 
-fn ci() -> Result<(), String> {
-    cargo(&["fmt", "--all", "--", "--check"])?;
-    cargo(&[
-        "clippy",
-        "--workspace",
-        "--all-targets",
-        "--locked",
-        "--",
-        "-D",
-        "warnings",
-    ])?;
-    cargo(&["test", "--workspace", "--locked"])?;
-    Ok(())
-}
-
-fn cargo(args: &[&str]) -> Result<(), String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    eprintln!("$ cargo {}", args.join(" "));
-    let status = Command::new(cargo)
-        .args(args)
-        .env("INSTA_UPDATE", "no")
-        .status()
-        .map_err(|e| format!("could not run cargo: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("`cargo {}` failed ({status})", args.join(" ")))
+/// Fails with a usage message if `args` holds anything but the flags in `known`;
+/// returns which of them were given.
+pub(crate) fn flags(task: &str, args: &[String], known: &[&str]) -> Result<Vec<bool>, String> {
+    if let Some(bad) = args.iter().find(|a| !known.contains(&a.as_str())) {
+        return Err(format!(
+            "unexpected argument '{bad}' for `cargo xtask {task}`; run `cargo xtask help`"
+        ));
     }
+    Ok(known.iter().map(|k| args.iter().any(|a| a == k)).collect())
 }

@@ -1,0 +1,67 @@
+//! How numbers are worded in generated sentences (headlines, executive summaries).
+//!
+//! All rounding goes through [`ltv_core::present`], once, here.
+
+use ltv_core::present::{group, money, PERCENT_DP};
+use rust_decimal::Decimal;
+
+/// A percentage (already ×100) with its sign: `+25.0%`, `-3.2%`.
+pub(crate) fn signed_pct(pct: Decimal) -> String {
+    let text = format!("{}%", group(pct, PERCENT_DP));
+    if pct.is_sign_negative() || text.starts_with('-') || is_zero_shown(&text) {
+        text
+    } else {
+        format!("+{text}")
+    }
+}
+
+fn is_zero_shown(text: &str) -> bool {
+    text.trim_end_matches('%')
+        .chars()
+        .all(|c| c == '0' || c == '.')
+}
+
+/// A percentage (already ×100) without sign decoration: `25.0%`.
+pub(crate) fn pct(pct: Decimal) -> String {
+    format!("{}%", group(pct, PERCENT_DP))
+}
+
+/// A fraction as a percentage: `1.4` → `140.0%`.
+pub(crate) fn fraction_pct(fraction: Decimal) -> String {
+    ltv_core::present::percent(fraction)
+}
+
+/// A whole-currency amount for sentences: `¥175,000`, `-¥3,000` (no decimals).
+pub(crate) fn amount(currency: &str, value: Decimal) -> String {
+    let text = group(value, 0);
+    match text.strip_prefix('-') {
+        Some(abs) => format!("-{currency}{abs}"),
+        None => format!("{currency}{text}"),
+    }
+}
+
+/// A ratio: `3.13`.
+pub(crate) fn ratio(value: Decimal) -> String {
+    money(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn words() {
+        assert_eq!(signed_pct(d("25")), "+25.0%");
+        assert_eq!(signed_pct(d("-3.25")), "-3.3%");
+        assert_eq!(signed_pct(d("0")), "0.0%");
+        assert_eq!(amount("¥", d("-3000.4")), "-¥3,000");
+        assert_eq!(amount("", d("175000")), "175,000");
+        assert_eq!(fraction_pct(d("1.4")), "140.0%");
+        assert_eq!(ratio(d("3.125")), "3.13");
+        assert_eq!(pct(d("25")), "25.0%");
+    }
+}
