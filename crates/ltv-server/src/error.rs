@@ -192,6 +192,54 @@ impl From<CoreError> for ApiError {
     }
 }
 
+impl From<ltv_planner::PlanError> for ApiError {
+    fn from(err: ltv_planner::PlanError) -> Self {
+        use ltv_planner::PlanError;
+        let message = err.to_string();
+        let field = err.field();
+        match err {
+            // A file that does not parse, or a bad value at a known place in it.
+            PlanError::Parse {
+                location: Some(at), ..
+            }
+            | PlanError::Invalid {
+                location: Some(at), ..
+            } => ApiError::InvalidData {
+                message,
+                field,
+                line: Some(at.line as u64),
+                column: Some(at.column as u64),
+            },
+            PlanError::Parse { location: None, .. } => ApiError::InvalidData {
+                message,
+                field,
+                line: None,
+                column: None,
+            },
+            PlanError::Invalid { .. } => ApiError::BadValue {
+                code: "out_of_range",
+                message,
+                field,
+            },
+            PlanError::UnknownInitiative { .. } => ApiError::BadValue {
+                code: "unknown_initiative",
+                message,
+                field,
+            },
+            PlanError::Core { source, .. } => ApiError::BadValue {
+                code: ApiError::from(source).code(),
+                message,
+                field,
+            },
+            PlanError::Overflow { .. } => ApiError::BadValue {
+                code: "overflow",
+                message,
+                field,
+            },
+        }
+    }
+}
+
 /// The JSON body of every error response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct ErrorBody {
@@ -203,8 +251,8 @@ pub struct ErrorBody {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Stable machine-readable code: `out_of_range`, `invalid_value`, `overflow`,
-    /// `malformed_json`, `inexact_number`, `invalid_json`, `invalid_query`,
-    /// `invalid_data`, `not_found`, `method_not_allowed`, `payload_too_large`,
+    /// `unknown_initiative`, `malformed_json`, `malformed_body`, `inexact_number`,
+    /// `invalid_json`, `invalid_query`, `invalid_data`, `not_found`, `method_not_allowed`, `payload_too_large`,
     /// `unsupported_media_type`, `busy`, `timeout`, `internal`.
     pub code: String,
     /// What is wrong, in one lower-case line.

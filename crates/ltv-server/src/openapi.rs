@@ -25,6 +25,7 @@ use crate::error::ErrorBody;
     tags(
         (name = "calc", description = "LTV by business model"),
         (name = "unit economics", description = "CAC, LTV/CAC and payback"),
+        (name = "plan", description = "Levers, ranked initiatives and ROI cases"),
         (name = "service", description = "Health and this document")
     )
 )]

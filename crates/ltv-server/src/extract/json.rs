@@ -44,15 +44,20 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         message: format!("malformed JSON: {e}"),
     })?;
     if let Some(number) = first_inexact_number(bytes) {
-        return Err(ApiError::BadValue {
-            code: "inexact_number",
-            field: None,
-            message: format!(
-                "number {number} has more digits than a JSON number carries exactly: send it as a string, \"{number}\""
-            ),
-        });
+        return Err(inexact(number));
     }
     Ok(value)
+}
+
+/// The error for a JSON number that would lose digits.
+pub(crate) fn inexact(number: &str) -> ApiError {
+    ApiError::BadValue {
+        code: "inexact_number",
+        field: None,
+        message: format!(
+            "number {number} has more digits than a JSON number carries exactly: send it as a string, \"{number}\""
+        ),
+    }
 }
 
 fn rejection(err: serde_path_to_error::Error<serde_json::Error>) -> ApiError {

@@ -6,6 +6,7 @@
 //! and its OpenAPI entry are registered together and cannot drift apart.
 
 mod calc;
+mod planner;
 mod service;
 mod unit;
 
@@ -28,4 +29,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(calc::ecommerce))
         .routes(routes!(unit::cac))
         .routes(routes!(unit::unit_economics))
+        .routes(routes!(planner::levers))
+        .routes(routes!(planner::plan))
+        .routes(routes!(planner::roi))
 }
