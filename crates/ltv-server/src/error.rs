@@ -192,6 +192,36 @@ impl From<CoreError> for ApiError {
     }
 }
 
+impl From<ltv_forecast::ForecastError> for ApiError {
+    fn from(err: ltv_forecast::ForecastError) -> Self {
+        use ltv_forecast::ForecastError as F;
+        let message = err.to_string();
+        let data = |line: Option<usize>, column: Option<usize>| ApiError::InvalidData {
+            message: message.clone(),
+            field: None,
+            line: line.map(|l| l as u64),
+            column: column.map(|c| c as u64),
+        };
+        match err {
+            F::OutOfRange { field, .. } => ApiError::BadValue {
+                code: "out_of_range",
+                field: Some(field.to_owned()),
+                message,
+            },
+            F::NotRepresentable { field, .. } => ApiError::BadValue {
+                code: "overflow",
+                field: Some(field.to_owned()),
+                message,
+            },
+            F::Matrix { line, column, .. } => data(Some(line), Some(column)),
+            F::NotEnoughData { .. }
+            | F::Survivors { .. }
+            | F::NonPositiveSpend { .. }
+            | F::History { .. } => data(None, None),
+        }
+    }
+}
+
 impl From<ltv_planner::PlanError> for ApiError {
     fn from(err: ltv_planner::PlanError) -> Self {
         use ltv_planner::PlanError;

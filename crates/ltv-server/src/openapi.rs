@@ -26,6 +26,7 @@ use crate::error::ErrorBody;
         (name = "calc", description = "LTV by business model"),
         (name = "unit economics", description = "CAC, LTV/CAC and payback"),
         (name = "plan", description = "Levers, ranked initiatives and ROI cases"),
+        (name = "forecast", description = "Probabilistic retention and purchase models"),
         (name = "service", description = "Health and this document")
     )
 )]

@@ -6,6 +6,7 @@
 //! and its OpenAPI entry are registered together and cannot drift apart.
 
 mod calc;
+mod forecast;
 mod planner;
 mod service;
 mod unit;
@@ -32,4 +33,5 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(planner::levers))
         .routes(routes!(planner::plan))
         .routes(routes!(planner::roi))
+        .routes(routes!(forecast::retention))
 }

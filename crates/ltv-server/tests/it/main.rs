@@ -15,6 +15,7 @@ mod csv_stream;
 mod e2e;
 mod endpoints;
 mod errors;
+mod forecast;
 mod planner;
 mod props;
 mod service;

@@ -19,6 +19,7 @@ const PATHS: &[&str] = &[
     "/v1/levers",
     "/v1/plan",
     "/v1/roi?initiative=x",
+    "/v1/forecast/retention?periods=3",
     "/healthz",
     "/openapi.json",
     "/nope",
