@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use axum::routing::post;
 use axum::Router;
+use ltv_core::{LtvModel, Subscription};
 use ltv_server::{router, AppState};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -167,6 +168,36 @@ async fn scenario(
     })
 }
 
+/// CPU per request of the calc handler's three steps, outside any server.
+fn handler_cost(body: &str) -> Result<()> {
+    const N: u32 = 100_000;
+    let time = |f: &mut dyn FnMut() -> Result<()>| -> Result<f64> {
+        let start = Instant::now();
+        for _ in 0..N {
+            f()?;
+        }
+        Ok(start.elapsed().as_secs_f64() * 1e6 / f64::from(N))
+    };
+    let parse = time(&mut || {
+        ltv_server::extract::parse_json::<Subscription>(body.as_bytes())?;
+        Ok(())
+    })?;
+    let model = LtvModel::Subscription(ltv_server::extract::parse_json(body.as_bytes())?);
+    let evaluate = time(&mut || {
+        model.evaluate()?;
+        Ok(())
+    })?;
+    let report = model.evaluate()?;
+    let serialize = time(&mut || {
+        serde_json::to_vec(&report)?;
+        Ok(())
+    })?;
+    println!(
+        "calc handler CPU per request (µs): parse {parse:.2}, evaluate {evaluate:.2}, serialize {serialize:.2}"
+    );
+    Ok(())
+}
+
 fn main() -> Result<()> {
     let s = settings()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -216,6 +247,6 @@ fn main() -> Result<()> {
         if let (Some(trivial), Some(calc)) = (rates.first(), rates.last()) {
             println!("calc / trivial throughput: {:.2} (target >= 0.5)", calc / trivial);
         }
-        Ok(())
+        handler_cost(subscription)
     })
 }

@@ -38,11 +38,18 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             message: "request body is empty: send a JSON object".to_owned(),
         });
     }
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(rejection)?;
-    de.end().map_err(|e| ApiError::MalformedJson {
-        message: format!("malformed JSON: {e}"),
-    })?;
+    // Fast path without path tracking; on failure, parse again to name the field.
+    let value = match serde_json::from_slice(bytes) {
+        Ok(value) => value,
+        Err(_) => {
+            let mut de = serde_json::Deserializer::from_slice(bytes);
+            let value: T = serde_path_to_error::deserialize(&mut de).map_err(rejection)?;
+            de.end().map_err(|e| ApiError::MalformedJson {
+                message: format!("malformed JSON: {e}"),
+            })?;
+            value
+        }
+    };
     if let Some(number) = first_inexact_number(bytes) {
         return Err(inexact(number));
     }
