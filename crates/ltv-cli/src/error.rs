@@ -1,6 +1,7 @@
 //! Turning library errors into the one line the user sees.
 
 use ltv_core::CoreError;
+use ltv_segments::SegmentsError;
 
 /// The flag a library field name corresponds to: `new_customers` → `--new-customers`.
 pub fn flag(field: &str) -> String {
@@ -18,6 +19,22 @@ pub fn core(err: CoreError) -> anyhow::Error {
             "invalid value for {}: must be {allowed}, got {value}",
             flag(field)
         ),
+        other => anyhow::Error::new(other),
+    }
+}
+
+/// A [`SegmentsError`] phrased in terms of the command-line flags.
+pub fn segments(err: SegmentsError) -> anyhow::Error {
+    match err {
+        SegmentsError::InvalidOption {
+            field,
+            value,
+            allowed,
+        } => anyhow::anyhow!(
+            "invalid value for {}: must be {allowed}, got {value}",
+            flag(field)
+        ),
+        SegmentsError::Core(core) => self::core(core),
         other => anyhow::Error::new(other),
     }
 }

@@ -73,14 +73,12 @@ impl KvTable {
 }
 
 /// A table with a header row; the first column is left-aligned, the rest right-aligned.
-#[allow(dead_code)] // first used by the table commands (customers, rfm, cohort)
 #[derive(Debug, Default)]
 pub struct Table {
     header: Vec<String>,
     rows: Vec<Vec<String>>,
 }
 
-#[allow(dead_code)]
 impl Table {
     /// A table with these column headings.
     pub fn new<S: Into<String>>(header: impl IntoIterator<Item = S>) -> Self {

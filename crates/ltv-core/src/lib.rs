@@ -33,7 +33,7 @@
 #![warn(missing_docs)]
 
 mod calc;
-mod checked;
+pub mod checked;
 mod error;
 mod ltv;
 pub mod present;

@@ -54,9 +54,12 @@ pub fn money(value: Decimal) -> String {
     group(value, MONEY_DP)
 }
 
-/// A fraction shown as a percentage: `0.25` → `25.0%`.
+/// A fraction shown as a percentage: `0.25` → `25.0%` (`overflow` when too large to show).
 pub fn percent(fraction: Decimal) -> String {
-    format!("{}%", group(fraction * Decimal::ONE_HUNDRED, PERCENT_DP))
+    match fraction.checked_mul(Decimal::ONE_HUNDRED) {
+        Some(p) => format!("{}%", group(p, PERCENT_DP)),
+        None => "overflow".to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -80,5 +83,6 @@ mod tests {
     fn percents() {
         assert_eq!(percent(d("0.25")), "25.0%");
         assert_eq!(percent(d("-0.0125")), "-1.3%");
+        assert_eq!(percent(Decimal::MAX), "overflow");
     }
 }

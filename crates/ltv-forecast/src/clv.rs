@@ -15,10 +15,10 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::bgnbd::{fit_bgnbd, BgNbdFit, BgNbdParams, Observation};
+use crate::decimal::to_decimal;
 use crate::error::ForecastError;
 use crate::gamma_gamma::{fit_gamma_gamma, GammaGammaFit, GammaGammaParams};
-use crate::history::{CustomerSummary, Summaries, TimeUnit};
-use crate::sbg::to_decimal;
+use crate::history::{summarise, CustomerHistory, CustomerSummary, Summaries, TimeUnit};
 
 /// The discounting convention, as printed in reports.
 pub const DISCOUNTING: &str = "monthly discount rate; each month's expected margin is discounted as a cash flow at the end of that month, by (1 + d)^m";
@@ -81,6 +81,9 @@ pub struct CustomerClv {
 pub struct ClvReport {
     /// Time unit of the BG/NBD model (x, t_x, T, α).
     pub time_unit: TimeUnit,
+    /// Calibration end (inclusive; serialised as `YYYY-MM-DD`): the valuation date.
+    #[serde(serialize_with = "crate::calendar::serialize_day")]
+    pub calibration_end: i64,
     /// Horizon in months of 30.4375 days.
     pub horizon_months: u32,
     /// Monthly discount rate.
@@ -127,6 +130,7 @@ pub fn clv(summaries: &Summaries, request: &ClvRequest) -> Result<ClvReport, For
         .collect::<Result<Vec<_>, _>>()?;
     Ok(ClvReport {
         time_unit: summaries.time_unit,
+        calibration_end: summaries.calibration_end,
         horizon_months: request.horizon_months,
         discount_rate: request.discount_rate,
         margin: request.margin,
@@ -135,6 +139,21 @@ pub fn clv(summaries: &Summaries, request: &ClvRequest) -> Result<ClvReport, For
         spend,
         customers,
     })
+}
+
+/// Summarises `histories` at `calibration_end` (day number, inclusive) in `unit` and
+/// runs [`clv`]: the shape of `ltv forecast clv`.
+///
+/// # Errors
+/// Those of [`summarise`] and [`clv`].
+pub fn forecast_clv(
+    histories: &[CustomerHistory],
+    calibration_end: i64,
+    unit: TimeUnit,
+    request: &ClvRequest,
+) -> Result<ClvReport, ForecastError> {
+    request.validate()?;
+    clv(&summarise(histories, calibration_end, unit)?, request)
 }
 
 /// The value of one customer under given models (see the module docs for the formula).

@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::bgnbd::{fit_bgnbd, BgNbdFit, Observation};
+use crate::bgnbd::{fit_bgnbd, BgNbdFit, BgNbdParams, Observation};
+use crate::calendar::{iso_date, serialize_day};
 use crate::error::ForecastError;
-use crate::history::{merge_same_day, summarise, CustomerHistory, TimeUnit};
+use crate::history::{merge_same_day, summarise, CustomerHistory, Summaries, TimeUnit};
 
 /// Frequencies 0..TOP_BUCKET get their own bucket; higher ones share `"7+"`.
 const TOP_BUCKET: u32 = 7;
@@ -35,7 +36,8 @@ pub struct Comparison {
 pub struct TrackingPoint {
     /// Period number (1 = the first time unit after the earliest first purchase).
     pub period: u32,
-    /// Last day number of the period.
+    /// Last day of the period (a day number; serialised as `YYYY-MM-DD`).
+    #[serde(serialize_with = "serialize_day")]
     pub end_day: i64,
     /// Cumulative repeat purchases the model expects by the end of the period.
     pub predicted: f64,
@@ -43,25 +45,30 @@ pub struct TrackingPoint {
     pub actual: u64,
 }
 
-/// The fit check: the holdout part of `ltv forecast purchases --holdout-end`.
+/// Predicted vs actual purchases after the calibration: the holdout part of
+/// `ltv forecast purchases --holdout-end`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FitCheck {
-    /// Time unit of the model and the tracking periods.
-    pub time_unit: TimeUnit,
-    /// Calibration end (day number, inclusive).
-    pub calibration_end: i64,
-    /// Holdout end (day number, inclusive).
+pub struct Holdout {
+    /// Holdout end (day number, inclusive; serialised as `YYYY-MM-DD`).
+    #[serde(serialize_with = "serialize_day")]
     pub holdout_end: i64,
     /// Holdout length in time units.
     pub holdout_length: f64,
-    /// The model fitted on the calibration period.
-    pub fit: BgNbdFit,
     /// All calibration customers.
     pub total: Comparison,
     /// By calibration frequency.
     pub by_frequency: Vec<Comparison>,
     /// Cumulative repeat purchases by period, calibration and holdout.
     pub tracking: Vec<TrackingPoint>,
+}
+
+/// A fit on the calibration period together with its holdout comparison.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FitCheck {
+    /// The model fitted on the calibration period.
+    pub fit: BgNbdFit,
+    /// The comparison.
+    pub holdout: Holdout,
 }
 
 /// Fits BG/NBD on purchases up to `calibration_end` and compares its predictions with
@@ -76,13 +83,7 @@ pub fn fit_check(
     holdout_end: i64,
     unit: TimeUnit,
 ) -> Result<FitCheck, ForecastError> {
-    if holdout_end <= calibration_end {
-        return Err(ForecastError::OutOfRange {
-            field: "holdout_end",
-            value: holdout_end.to_string(),
-            allowed: "after the calibration end",
-        });
-    }
+    check_holdout_end(calibration_end, holdout_end)?;
     let summaries = summarise(histories, calibration_end, unit)?;
     let obs: Vec<Observation> = summaries
         .customers
@@ -90,6 +91,44 @@ pub fn fit_check(
         .map(|c| c.observation())
         .collect();
     let fit = fit_bgnbd(&obs)?;
+    let holdout = holdout(histories, &summaries, &fit.params, holdout_end)?;
+    Ok(FitCheck { fit, holdout })
+}
+
+pub(crate) fn check_holdout_end(
+    calibration_end: i64,
+    holdout_end: i64,
+) -> Result<(), ForecastError> {
+    if holdout_end <= calibration_end {
+        return Err(ForecastError::OutOfRange {
+            field: "holdout_end",
+            value: iso_date(holdout_end),
+            allowed: "after the calibration end",
+        });
+    }
+    Ok(())
+}
+
+/// Compares the predictions of `params` for the customers in `summaries` with their
+/// purchases in `histories` after the calibration end, up to `holdout_end` (inclusive).
+///
+/// # Errors
+/// [`ForecastError::OutOfRange`] when `holdout_end` is not after the calibration end;
+/// [`ForecastError::History`] for a day with a negative net amount.
+pub fn holdout(
+    histories: &[CustomerHistory],
+    summaries: &Summaries,
+    params: &BgNbdParams,
+    holdout_end: i64,
+) -> Result<Holdout, ForecastError> {
+    let calibration_end = summaries.calibration_end;
+    let unit = summaries.time_unit;
+    check_holdout_end(calibration_end, holdout_end)?;
+    let obs: Vec<Observation> = summaries
+        .customers
+        .iter()
+        .map(|c| c.observation())
+        .collect();
     let horizon = (holdout_end - calibration_end) as f64 / unit.days();
 
     // per customer in the calibration cohort: first day and distinct purchase days
@@ -110,7 +149,7 @@ pub fn fit_check(
             *repeat_days.entry(d).or_insert(0) += 1;
         }
         *births.entry(c.first_day).or_insert(0) += 1;
-        let predicted = fit.params.expected_purchases(horizon, o)?;
+        let predicted = params.expected_purchases(horizon, o)?;
         let b = buckets.entry(o.x.min(TOP_BUCKET)).or_insert((0, 0.0, 0));
         b.0 += 1;
         b.1 += predicted;
@@ -148,7 +187,7 @@ pub fn fit_check(
             let mut predicted = 0.0;
             for (&born, &n) in births.range(..=end) {
                 let age = (end - born) as f64 / unit.days();
-                predicted += n as f64 * fit.params.expected_purchases_new(age)?;
+                predicted += n as f64 * params.expected_purchases_new(age)?;
             }
             let actual = repeat_days.range(..=end).map(|(_, n)| n).sum();
             tracking.push(TrackingPoint {
@@ -163,12 +202,9 @@ pub fn fit_check(
             period += 1;
         }
     }
-    Ok(FitCheck {
-        time_unit: unit,
-        calibration_end,
+    Ok(Holdout {
         holdout_end,
         holdout_length: horizon,
-        fit,
         total: comparison("all".into(), all),
         by_frequency,
         tracking,

@@ -18,10 +18,10 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::decimal::to_decimal;
 use crate::error::ForecastError;
-use crate::history::CustomerSummary;
+use crate::history::{summarise, CustomerHistory, CustomerSummary, TimeUnit};
 use crate::optimize::{minimise, Convergence};
-use crate::sbg::to_decimal;
 use crate::special::ln_gamma;
 
 /// |correlation| between frequency and mean spend above which the fit warns.
@@ -122,10 +122,12 @@ pub fn fit_gamma_gamma(customers: &[CustomerSummary]) -> Result<GammaGammaFit, F
             ),
         });
     }
-    let rows: Vec<(u32, f64, f64)> = rows
+    let mut rows: Vec<(u32, f64, f64)> = rows
         .into_iter()
         .map(|((x, m), n)| (x, f64::from_bits(m), n))
         .collect();
+    // a fixed summation order makes the fit bit-for-bit reproducible
+    rows.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
     let objective = |v: &[f64]| {
         let p = GammaGammaParams {
             p: v[0].exp(),
@@ -175,6 +177,20 @@ pub fn fit_gamma_gamma(customers: &[CustomerSummary]) -> Result<GammaGammaFit, F
         frequency_spend_correlation: rho,
         warnings,
     })
+}
+
+/// Summarises `histories` at `calibration_end` (day number, inclusive) and fits the
+/// Gamma-Gamma model to the repeat buyers: the shape of `ltv forecast spend`.
+///
+/// # Errors
+/// Those of [`summarise`] and [`fit_gamma_gamma`].
+pub fn forecast_spend(
+    histories: &[CustomerHistory],
+    calibration_end: i64,
+) -> Result<GammaGammaFit, ForecastError> {
+    // spend does not depend on the time unit
+    let summaries = summarise(histories, calibration_end, TimeUnit::Day)?;
+    fit_gamma_gamma(&summaries.customers)
 }
 
 /// Pearson correlation (0 when either variable is constant).

@@ -2,7 +2,7 @@
 //! repeat spend) in a chosen time unit.
 //!
 //! The input is neutral: a customer id and purchases as (day number, amount), where the
-//! day number is any consistent count of days (e.g. days since 1970-01-01). Purchases
+//! day number counts days since 1970-01-01. Purchases
 //! on the same day are merged into one transaction whose amount is their sum, as in
 //! Fader, Hardie & Lee (2005).
 
@@ -17,7 +17,7 @@ use crate::error::ForecastError;
 /// One purchase: the day it happened and what it was worth.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Purchase {
-    /// Day number (any consistent day count, e.g. days since 1970-01-01).
+    /// Day number: days since 1970-01-01 (reports show it as `YYYY-MM-DD`).
     pub day: i64,
     /// Amount (money, ≥ 0).
     pub amount: Decimal,
@@ -65,7 +65,8 @@ impl TimeUnit {
 pub struct CustomerSummary {
     /// The customer's id.
     pub customer_id: String,
-    /// Day number of the first purchase.
+    /// First purchase (day number; serialised as `YYYY-MM-DD`).
+    #[serde(serialize_with = "crate::calendar::serialize_day")]
     pub first_day: i64,
     /// x: repeat transactions (distinct purchase days after the first) up to the
     /// calibration end.
@@ -94,7 +95,8 @@ impl CustomerSummary {
 pub struct Summaries {
     /// Time unit of recency and age.
     pub time_unit: TimeUnit,
-    /// Day number of the calibration end (inclusive).
+    /// Calibration end (day number, inclusive; serialised as `YYYY-MM-DD`).
+    #[serde(serialize_with = "crate::calendar::serialize_day")]
     pub calibration_end: i64,
     /// One summary per customer, in input order.
     pub customers: Vec<CustomerSummary>,
@@ -113,7 +115,9 @@ pub struct Summaries {
 /// 1997-01-01 has T = 38.86 weeks at 1997-09-30.
 ///
 /// # Errors
-/// [`ForecastError::History`] for a negative purchase amount.
+/// [`ForecastError::History`] for a day with a negative net amount;
+/// [`ForecastError::NotEnoughData`] when no customer bought on or before
+/// `calibration_end`.
 pub fn summarise(
     histories: &[CustomerHistory],
     calibration_end: i64,
@@ -157,6 +161,14 @@ pub fn summarise(
             mean_repeat_spend: mean,
         });
     }
+    if customers.is_empty() {
+        return Err(ForecastError::NotEnoughData {
+            reason: format!(
+                "no customer made a purchase on or before the calibration end {}",
+                crate::calendar::iso_date(calibration_end)
+            ),
+        });
+    }
     Ok(Summaries {
         time_unit: unit,
         calibration_end,
@@ -167,20 +179,25 @@ pub fn summarise(
     })
 }
 
-/// Purchases by day with same-day amounts summed.
+/// Purchases by day with same-day amounts summed. A refund (negative amount) may offset
+/// purchases of the same day; a day whose net amount is negative is an error, because
+/// these models count purchases and their values, not returns.
 pub(crate) fn merge_same_day(h: &CustomerHistory) -> Result<BTreeMap<i64, Decimal>, ForecastError> {
     let mut days = BTreeMap::new();
     for p in &h.purchases {
-        if p.amount.is_sign_negative() && !p.amount.is_zero() {
-            return Err(ForecastError::History {
-                customer: h.customer_id.clone(),
-                message: format!(
-                    "purchase amounts must be >= 0, got {} on day {}",
-                    p.amount, p.day
-                ),
-            });
-        }
         *days.entry(p.day).or_insert(Decimal::ZERO) += p.amount;
+    }
+    if let Some((day, amount)) = days
+        .iter()
+        .find(|(_, a)| a.is_sign_negative() && !a.is_zero())
+    {
+        return Err(ForecastError::History {
+            customer: h.customer_id.clone(),
+            message: format!(
+                "the purchases of {} add up to {amount}; the purchase models need amounts >= 0 per day",
+                crate::calendar::iso_date(*day)
+            ),
+        });
     }
     Ok(days)
 }

@@ -15,10 +15,11 @@
 //! last observed period are right-censored there, so cohorts observed for different
 //! numbers of periods combine correctly.
 
-use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::decimal::to_decimal;
 use crate::error::ForecastError;
 use crate::optimize::{minimise, Convergence};
 use crate::special::{hyp2f1_one, ln_beta};
@@ -184,7 +185,8 @@ fn aggregate(cohorts: &[CohortSurvivors]) -> Result<Counts, ForecastError> {
                 return Err(bad(
                     t + 1,
                     format!(
-                        "survivors must not increase (sBG models contractual churn): {} after {}",
+                        "survivors must not increase, got {} after {} (sBG models contractual churn: \
+                         counts of customers who never left, not of customers active in a period)",
                         pair[1], pair[0]
                     ),
                 ));
@@ -287,7 +289,7 @@ pub struct RetentionForecast {
     pub del: Option<f64>,
     /// `value_per_period × del`, the discounted LTV of a new subscriber.
     pub ltv_new_customer: Option<Decimal>,
-    /// DERL for customers with 0..periods renewals.
+    /// DERL for customers with 0..=periods renewals.
     pub derl: Vec<DerlPoint>,
 }
 
@@ -332,8 +334,8 @@ pub fn forecast_retention(
         }
     };
     let del = p.del(d);
-    let mut derl = Vec::with_capacity(request.periods as usize);
-    for renewals in 0..request.periods {
+    let mut derl = Vec::with_capacity(request.periods as usize + 1);
+    for renewals in 0..=request.periods {
         let x = p.derl(d, renewals);
         derl.push(DerlPoint {
             renewals,
@@ -369,16 +371,6 @@ pub fn forecast_retention(
         ltv_new_customer: value_times(del)?,
         derl,
     })
-}
-
-/// Converts a finite float result into a `Decimal` (≈ 15 significant digits).
-pub(crate) fn to_decimal(field: &'static str, x: f64) -> Result<Decimal, ForecastError> {
-    Decimal::from_f64(x)
-        .filter(|_| x.is_finite())
-        .ok_or_else(|| ForecastError::NotRepresentable {
-            field,
-            value: x.to_string(),
-        })
 }
 
 fn positive(field: &'static str, v: f64) -> Result<(), ForecastError> {

@@ -1,23 +1,25 @@
-//! Checked decimal arithmetic: overflow becomes [`PlanError::Overflow`], never a panic.
+//! Checked decimal arithmetic on ltv-core's helpers: overflow becomes
+//! [`PlanError::Overflow`], never a panic.
 
+use ltv_core::checked;
 use rust_decimal::Decimal;
 
 use crate::error::{PlanError, Result};
 
 pub(crate) fn mul(a: Decimal, b: Decimal, what: &'static str) -> Result<Decimal> {
-    a.checked_mul(b).ok_or(PlanError::Overflow { what })
+    checked::mul(a, b, what).map_err(|_| PlanError::Overflow { what })
 }
 
 pub(crate) fn div(a: Decimal, b: Decimal, what: &'static str) -> Result<Decimal> {
-    a.checked_div(b).ok_or(PlanError::Overflow { what })
+    checked::div(a, b, what).map_err(|_| PlanError::Overflow { what })
 }
 
 pub(crate) fn add(a: Decimal, b: Decimal, what: &'static str) -> Result<Decimal> {
-    a.checked_add(b).ok_or(PlanError::Overflow { what })
+    checked::add(a, b, what).map_err(|_| PlanError::Overflow { what })
 }
 
 pub(crate) fn sub(a: Decimal, b: Decimal, what: &'static str) -> Result<Decimal> {
-    a.checked_sub(b).ok_or(PlanError::Overflow { what })
+    checked::sub(a, b, what).map_err(|_| PlanError::Overflow { what })
 }
 
 /// `(after − before) ÷ before × 100`; `None` when `before` is 0.

@@ -224,6 +224,17 @@ impl Baseline {
         }
     }
 
+    /// LTV ÷ this baseline's CAC (ltv-core `ltv_cac_ratio`); `None` without a CAC.
+    ///
+    /// # Errors
+    /// `cac <= 0` ([`PlanError::Core`]); [`PlanError::Overflow`].
+    pub fn ltv_cac_ratio(&self, ltv: Decimal) -> Result<Option<Decimal>> {
+        self.cac()
+            .map(|c| ltv_core::ltv_cac_ratio(ltv, c).map(|r| r.normalize()))
+            .transpose()
+            .map_err(|e| PlanError::core(None, "baseline", e))
+    }
+
     /// Active customers today, when given.
     pub fn customers(&self) -> Option<Decimal> {
         match self {

@@ -217,6 +217,23 @@ impl<T: fmt::Display> fmt::Display for Estimate<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// parse → print → parse gives the same change.
+        #[test]
+        fn round_trip(kind in 0u8..4, mantissa in -1_000_000i64..1_000_000, scale in 0u32..6) {
+            let v = Decimal::new(mantissa, scale);
+            let c = match kind {
+                0 => Change::Absolute(v),
+                1 => Change::Points(v),
+                2 => Change::Relative(v),
+                _ => Change::To(v),
+            };
+            let back = Change::parse(&c.to_string()).unwrap();
+            prop_assert_eq!(back.apply(Decimal::from(7)).unwrap(), c.apply(Decimal::from(7)).unwrap());
+        }
+    }
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()

@@ -246,6 +246,11 @@ pub(crate) fn read(text: &str) -> Result<Vec<Row>> {
             let col = field.split(['.', '[']).next().unwrap_or("").to_owned();
             let col = if let Some(stripped) = field.strip_prefix("raters") {
                 stripped.rsplit('.').next().unwrap_or("impact").to_owned()
+            } else if let Some(part) = field.strip_prefix("rice.") {
+                match part {
+                    "impact" | "confidence" => format!("rice_{part}"),
+                    other => other.to_owned(),
+                }
             } else {
                 col
             };

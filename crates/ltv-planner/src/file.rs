@@ -129,8 +129,9 @@ impl PlanFile {
     }
 
     /// Parses a CSV of initiatives (one row per initiative, or per rater: rows with the
-    /// same `name` are several raters of one initiative) and ranks them against
-    /// `baselines` (a plan file, e.g. from TOML, whose own initiatives are kept first).
+    /// same `name` are several raters of one initiative) acting on the baselines of
+    /// `baselines` (a plan file, e.g. from TOML; its own initiatives are not used: the
+    /// CSV is the list of initiatives).
     ///
     /// Columns (header row required; order free; `name`, `team`, `driver`, `change`
     /// required): `name, team, driver, change, one_off_cost, yearly_cost, ramp_months,
@@ -141,7 +142,8 @@ impl PlanFile {
     /// [`PlanError::Parse`] / [`PlanError::Invalid`] with the CSV line and column.
     pub fn from_csv_str(text: &str, baselines: PlanFile) -> Result<PlanFile> {
         let mut file = baselines;
-        let known = file.initiatives.len();
+        file.initiatives.clear();
+        let known = 0;
         let rows = crate::csv_rows::read(text)?;
         for row in rows {
             let existing = file

@@ -7,7 +7,7 @@
 //! (so a CAC cut competes with LTV levers), otherwise by the LTV change; ties keep the
 //! model's driver order (value, frequency, churn/lifespan, margin, CAC).
 
-use ltv_core::{ltv_cac_ratio, Band};
+use ltv_core::Band;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -15,7 +15,7 @@ use crate::arith::{change_pct, div};
 use crate::baseline::Baseline;
 use crate::change::Change;
 use crate::driver::Driver;
-use crate::error::{PlanError, Result};
+use crate::error::Result;
 
 /// The standard move of a driver in the levers report; `None` for drivers that do not
 /// act on LTV or LTV/CAC (new customers).
@@ -108,12 +108,6 @@ pub struct LeversReport {
     pub headline: String,
 }
 
-fn ratio(ltv: Decimal, cac: Option<Decimal>) -> Result<Option<Decimal>> {
-    cac.map(|c| ltv_cac_ratio(ltv, c).map(|r| r.normalize()))
-        .transpose()
-        .map_err(|e| PlanError::core(None, "baseline", e))
-}
-
 fn elasticity(effect_pct: Option<Decimal>, driver_pct: Option<Decimal>) -> Result<Option<Decimal>> {
     match (effect_pct, driver_pct) {
         (Some(e), Some(dp)) if !dp.is_zero() => {
@@ -143,7 +137,7 @@ pub fn levers(baseline: &Baseline) -> Result<LeversReport> {
     baseline.validate()?;
     let ltv = baseline.ltv()?;
     let cac = baseline.cac();
-    let ratio_before = ratio(ltv, cac)?;
+    let ratio_before = baseline.ltv_cac_ratio(ltv)?;
     let mut drivers = Vec::new();
     let mut skipped = Vec::new();
     for &driver in baseline.drivers() {
@@ -167,7 +161,7 @@ pub fn levers(baseline: &Baseline) -> Result<LeversReport> {
             continue;
         }
         let ltv_after = moved.ltv()?;
-        let ratio_after = ratio(ltv_after, moved.cac())?;
+        let ratio_after = moved.ltv_cac_ratio(ltv_after)?;
         let ltv_change_pct = change_pct(ltv, ltv_after)?.unwrap_or_default();
         let ratio_change_pct = match (ratio_before, ratio_after) {
             (Some(b), Some(a)) => change_pct(b, a)?,
@@ -236,4 +230,38 @@ fn headline(top: Option<&Lever>) -> String {
         text.push_str(&format!(", LTV/CAC {} → {}", ratio(b), ratio(a)));
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::baseline::SubscriptionBaseline;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn impossible_moves_are_skipped_with_a_reason() {
+        let b = Baseline::Subscription(SubscriptionBaseline {
+            arpu: d("100"),
+            margin: d("0.98"),
+            churn: d("0.005"),
+            cac: None,
+            customers: None,
+            new_customers_per_month: Decimal::ZERO,
+            currency: None,
+        });
+        let r = levers(&b).unwrap();
+        assert_eq!(r.ranked_by, RankedBy::Ltv);
+        let skipped: Vec<Driver> = r.skipped.iter().map(|s| s.driver).collect();
+        assert_eq!(skipped, [Driver::Churn, Driver::Margin, Driver::Cac]);
+        assert_eq!(
+            r.skipped[0].reason,
+            "the move -1pt is not possible from 0.005: churn must be in (0, 1], got -0.005"
+        );
+        assert_eq!(r.skipped[2].reason, "no cac given");
+        assert_eq!(r.drivers.len(), 1);
+        assert_eq!(r.drivers[0].driver, Driver::Arpu);
+    }
 }

@@ -1,6 +1,6 @@
 //! ROI cases: one initiative against the baseline, month by month.
 
-use ltv_core::{ltv_cac_ratio, Band};
+use ltv_core::Band;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -164,12 +164,6 @@ pub struct RoiReport {
     pub currency: String,
 }
 
-fn ratio(ltv: Decimal, cac: Option<Decimal>) -> Result<Option<Decimal>> {
-    cac.map(|c| ltv_cac_ratio(ltv, c).map(|r| r.normalize()))
-        .transpose()
-        .map_err(|e| PlanError::core(None, "baseline", e))
-}
-
 /// The baseline with the initiative's move at full effect, checked.
 pub(crate) fn moved(
     baseline: &Baseline,
@@ -199,11 +193,23 @@ pub(crate) fn moved(
         .with(driver, after)
         .map_err(|_| PlanError::invalid(name, "driver", driver, "a driver of the model"))?;
     if let Err(e) = moved.validate_core() {
+        let why = match e {
+            ltv_core::CoreError::OutOfRange { field, allowed, .. } => {
+                format!("{field} must be {allowed}")
+            }
+            ltv_core::CoreError::ZeroChurnWithoutHorizon => {
+                format!("churn must be {}", ltv_core::Churn::RANGE)
+            }
+            other => other.to_string(),
+        };
         return Err(PlanError::invalid(
             name,
             "change",
             change,
-            format!("a move that keeps {driver} valid ({before} would become {after}: {e})"),
+            format!(
+                "a move that keeps {driver} valid ({} would become {after}, but {why})",
+                before.normalize()
+            ),
         ));
     }
     Ok((driver, change, before.normalize(), after, moved))
@@ -255,8 +261,8 @@ pub fn roi(
     }
     let ltv_before = baseline.ltv()?;
     let ltv_after = scen.ltv()?;
-    let ratio_before = ratio(ltv_before, baseline.cac())?;
-    let ratio_after = ratio(ltv_after, scen.cac())?;
+    let ratio_before = baseline.ltv_cac_ratio(ltv_before)?;
+    let ratio_after = scen.ltv_cac_ratio(ltv_after)?;
     let simulated = options.horizon_months.max(36);
     let case = Case {
         base: baseline.monthly()?,
@@ -338,6 +344,16 @@ pub fn roi(
     };
     report.summary = roi_summary(&report, initiative, options.lang);
     Ok(report)
+}
+
+/// The ROI case of the initiative named `name` in `file`, on its own baseline: what
+/// `ltv roi --baseline FILE --initiative NAME` runs.
+///
+/// # Errors
+/// [`PlanError::UnknownInitiative`]; as for [`roi`].
+pub fn roi_of(file: &crate::file::PlanFile, name: &str, options: &RoiOptions) -> Result<RoiReport> {
+    let initiative = file.initiative(name)?;
+    roi(file.baseline_for(initiative)?, initiative, options)
 }
 
 fn normalize_row(r: &mut MonthRow) {

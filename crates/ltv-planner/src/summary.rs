@@ -58,8 +58,12 @@ pub(crate) fn move_phrase(
     let up = after > before;
     let b = value(driver, before, currency, lang);
     let a = value(driver, after, currency, lang);
+    let diff = after.checked_sub(before).unwrap_or_default().abs();
     let by = if driver.is_rate() {
-        let pts = ((after - before).abs() * Decimal::ONE_HUNDRED).normalize();
+        let pts = diff
+            .checked_mul(Decimal::ONE_HUNDRED)
+            .unwrap_or_default()
+            .normalize();
         match lang {
             Lang::En if pts == Decimal::ONE => "1 point".to_owned(),
             Lang::En => format!("{pts} points"),
@@ -68,7 +72,10 @@ pub(crate) fn move_phrase(
     } else if before.is_zero() {
         String::new()
     } else {
-        pct(((after - before) / before * Decimal::ONE_HUNDRED).abs())
+        pct(diff
+            .checked_div(before.abs())
+            .and_then(|f| f.checked_mul(Decimal::ONE_HUNDRED))
+            .unwrap_or_default())
     };
     match lang {
         Lang::En => {

@@ -26,9 +26,12 @@ pub(crate) fn pct(pct: Decimal) -> String {
     format!("{}%", group(pct, PERCENT_DP))
 }
 
-/// A fraction as a percentage: `1.4` → `140.0%`.
+/// A fraction as a percentage: `1.4` → `140.0%` (`too large` past Decimal's range).
 pub(crate) fn fraction_pct(fraction: Decimal) -> String {
-    ltv_core::present::percent(fraction)
+    match fraction.checked_mul(Decimal::ONE_HUNDRED) {
+        Some(p) => pct(p),
+        None => "too large".to_owned(),
+    }
 }
 
 /// A whole-currency amount for sentences: `¥175,000`, `-¥3,000` (no decimals).

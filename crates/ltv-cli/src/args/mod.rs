@@ -10,9 +10,15 @@ use ltv_core::Decimal;
 use crate::decimal_arg;
 
 mod calc;
+mod forecast;
+mod plan;
+mod transactions;
 mod unit;
 
 pub use calc::*;
+pub use forecast::*;
+pub use plan::*;
+pub use transactions::*;
 pub use unit::*;
 
 /// Customer lifetime value, unit economics, segments, forecasts and plans.
@@ -40,6 +46,53 @@ pub enum Command {
         after_help = "Example:\n  ltv unit-economics --ltv 140000 --cac 56000 --arpu 10000 --margin 0.7"
     )]
     UnitEconomics(UnitEconomicsArgs),
+    /// Which driver moves LTV and LTV/CAC most: standard moves, elasticities, ranked.
+    #[command(
+        after_help = "Examples:\n  ltv levers --arpu 10000 --churn 0.05 --margin 0.7 --cac 56000\n  ltv levers --model ecommerce --aov 8000 --frequency 4 --lifespan 5 --margin 0.3\n  ltv levers --baseline examples/initiatives.toml --format json"
+    )]
+    Levers(LeversArgs),
+    /// Ranked initiative backlog: ICE/RICE scores, model impact, payback, ROI, NPV.
+    #[command(
+        after_help = "Examples:\n  ltv plan examples/initiatives.toml\n  ltv plan examples/initiatives.toml --mode ice-mean --lang ja --format md\n  ltv plan initiatives.csv --baseline examples/initiatives.toml"
+    )]
+    Plan(PlanArgs),
+    /// ROI case of one initiative: monthly simulation, payback, ROI, NPV, summary.
+    #[command(
+        after_help = "Examples:\n  ltv roi --baseline examples/initiatives.toml --initiative \"Onboarding programme\"\n  ltv roi --arpu 10000 --margin 0.7 --churn 0.05 --new-churn 0.04 --customers 2000 \\\n      --new-customers-per-month 100 --cac 56000 --investment-one-off 3000000 \\\n      --investment-per-year 6000000 --ramp-months 3 --currency ¥ --lang ja"
+    )]
+    Roi(RoiArgs),
+    /// One row per customer: first/last order, orders, frequency, monetary, recency,
+    /// tenure, channel.
+    #[command(
+        after_help = "Example:\n  ltv customers orders.csv --as-of 2024-06-30 --format csv\n  ltv customers cdnow.csv --date-col date"
+    )]
+    Customers(CustomersArgs),
+    /// RFM scores (1..B, rank-based or explicit breaks) and named segments.
+    #[command(
+        after_help = "Example:\n  ltv rfm orders.csv --format csv > rfm.csv\n  ltv rfm orders.csv --summary\n  ltv rfm orders.csv --segments rf-grid\n  ltv rfm orders.csv --bins 3 --segments my-segments.toml\n  ltv rfm orders.csv --r-breaks 30,90,180,365 --f-breaks 1,2,4,8 --m-breaks 50,100,250,500"
+    )]
+    Rfm(RfmArgs),
+    /// Cohort matrix: retention, revenue or cumulative LTV by period since acquisition.
+    #[command(
+        after_help = "Example:\n  ltv cohort orders.csv --by month --metric retention --format csv > cohorts.csv\n  ltv cohort orders.csv --by channel --metric ltv"
+    )]
+    Cohort(CohortArgs),
+    /// Per acquisition channel: customers, revenue, LTV at a horizon, CAC, LTV/CAC.
+    #[command(
+        after_help = "Example:\n  ltv channels orders.csv --cac spend.csv --horizon-months 12\n\nThe CAC file has a header and the columns channel,spend[,new_customers]."
+    )]
+    Channels(ChannelsArgs),
+    /// Average order value, purchase frequency, churn and lifespan from the data, and
+    /// the LTV they imply.
+    #[command(after_help = "Example:\n  ltv drivers orders.csv --margin 0.4")]
+    Drivers(DriversArgs),
+    /// Probabilistic forecasts: subscription retention (sBG), repeat purchases
+    /// (BG/NBD), spend (Gamma-Gamma) and per-customer CLV.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  ltv forecast retention --survivors 1000,631,468,382,326,289,262,241\n  ltv forecast clv orders.csv --calibration-end 2024-06-30 --horizon-months 12 --margin 0.3"
+    )]
+    Forecast(ForecastCommand),
 }
 
 /// Output format of commands that print one record.

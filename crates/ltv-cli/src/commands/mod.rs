@@ -3,6 +3,18 @@
 
 mod cac;
 mod calc;
+mod channels;
+mod cohort;
+mod csv_out;
+mod customers;
+mod drivers;
+mod forecast;
+mod levers;
+pub(crate) mod load;
+mod plan;
+mod plan_file;
+mod rfm;
+mod roi;
 mod unit_economics;
 
 use std::io::Write;
@@ -17,5 +29,14 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Calc(model) => calc::run(model, out),
         Command::Cac(args) => cac::run(&args, out),
         Command::UnitEconomics(args) => unit_economics::run(&args, out),
+        Command::Levers(args) => levers::run(&args, out),
+        Command::Plan(args) => plan::run(&args, out),
+        Command::Roi(args) => roi::run(&args, out),
+        Command::Customers(args) => customers::run(&args, out),
+        Command::Rfm(args) => rfm::run(&args, out),
+        Command::Cohort(args) => cohort::run(&args, out),
+        Command::Channels(args) => channels::run(&args, out),
+        Command::Drivers(args) => drivers::run(&args, out),
+        Command::Forecast(cmd) => forecast::run(cmd, out),
     }
 }

@@ -49,3 +49,6 @@ fn json(args: &[&str]) -> serde_json::Value {
 
 mod calc;
 mod errors;
+mod forecast;
+mod plan;
+mod segments;

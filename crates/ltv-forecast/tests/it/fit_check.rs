@@ -14,6 +14,7 @@ fn cdnow_holdout_and_tracking() {
         TimeUnit::Week,
     )
     .unwrap();
+    let f = f.holdout;
     assert_eq!(f.holdout_length, 39.0);
     assert_eq!(f.total.customers, 2357);
     assert_eq!(f.by_frequency.len(), 8);

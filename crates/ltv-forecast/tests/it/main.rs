@@ -5,5 +5,6 @@ mod bgnbd;
 mod cdnow;
 mod fit_check;
 mod gamma_gamma;
+mod invariants;
 mod sbg;
 mod sim;

@@ -1,0 +1,203 @@
+//! `ltv rfm`.
+
+use std::io::{BufWriter, Write};
+
+use anyhow::Result;
+use ltv_core::present::{group, money, percent};
+use ltv_core::Decimal;
+use ltv_segments::{rfm, summarize, DimensionScoring, RfmOptions, RfmReport, SegmentMap};
+use serde::Serialize;
+
+use super::{csv_out, load};
+use crate::args::{RfmArgs, TableFormat};
+use crate::output::{self, Table};
+
+pub fn run(args: &RfmArgs, out: &mut dyn Write) -> Result<()> {
+    let options = RfmOptions {
+        bins: args.bins,
+        r_breaks: breaks("--r-breaks", &args.r_breaks)?,
+        f_breaks: breaks("--f-breaks", &args.f_breaks)?,
+        m_breaks: breaks("--m-breaks", &args.m_breaks)?,
+    };
+    let map = SegmentMap::load(&args.segments)?;
+    let tx = load::transactions(&args.input)?;
+    let summaries = summarize(&tx)?;
+    let report = rfm(&summaries, tx.as_of(), &options, &map).map_err(crate::error::segments)?;
+    if args.summary {
+        return summary(&report, &map, args.format.format, out);
+    }
+    match args.format.format {
+        TableFormat::Json => output::write(out, &output::json(&report)?),
+        TableFormat::Csv => {
+            let mut w = BufWriter::with_capacity(1 << 16, out);
+            writeln!(
+                w,
+                "customer_id,recency_days,frequency,monetary_total,r,f,m,rfm,segment"
+            )?;
+            for c in &report.customers {
+                writeln!(
+                    w,
+                    "{},{},{},{},{},{},{},{},{}",
+                    csv_out::field(c.customer_id),
+                    c.recency_days,
+                    c.frequency,
+                    c.monetary_total,
+                    c.r,
+                    c.f,
+                    c.m,
+                    c.rfm,
+                    csv_out::field(c.segment)
+                )?;
+            }
+            w.flush()?;
+            Ok(())
+        }
+        TableFormat::Text => {
+            let mut t = Table::new([
+                "customer", "recency", "freq", "monetary", "R", "F", "M", "RFM", "segment",
+            ]);
+            for c in &report.customers {
+                t.push([
+                    c.customer_id.to_string(),
+                    c.recency_days.to_string(),
+                    c.frequency.to_string(),
+                    money(c.monetary_total),
+                    c.r.to_string(),
+                    c.f.to_string(),
+                    c.m.to_string(),
+                    c.rfm.clone(),
+                    c.segment.to_string(),
+                ]);
+            }
+            let text = format!("{}{}", header(&report), t.render());
+            output::write(out, &text)
+        }
+    }
+}
+
+fn breaks(flag: &str, raw: &Option<Vec<String>>) -> Result<Option<Vec<Decimal>>> {
+    let Some(values) = raw else { return Ok(None) };
+    let parsed = values
+        .iter()
+        .map(|v| {
+            crate::decimal_arg::parse(v.trim())
+                .map_err(|e| anyhow::anyhow!("invalid value '{v}' for {flag}: {e}"))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Some(parsed))
+}
+
+fn header(report: &RfmReport<'_>) -> String {
+    let mut text = format!(
+        "RFM as of {}: {} customers, {} bins, segments: {}\n",
+        report.as_of,
+        report.customers.len(),
+        report.bins,
+        report.segments
+    );
+    for (name, dim, fmt) in [
+        (
+            "R (recency, days)",
+            &report.recency,
+            fmt_int as fn(Decimal) -> String,
+        ),
+        ("F (frequency)", &report.frequency, fmt_int),
+        ("M (monetary)", &report.monetary, money),
+    ] {
+        text.push_str(&format!(
+            "  {name} by {}: {}\n",
+            dim.method,
+            ranges(dim, fmt)
+        ));
+    }
+    text.push('\n');
+    text
+}
+
+fn fmt_int(d: Decimal) -> String {
+    group(d, 0)
+}
+
+fn ranges(dim: &DimensionScoring, fmt: fn(Decimal) -> String) -> String {
+    dim.ranges
+        .iter()
+        .map(|r| match (r.min, r.max) {
+            (Some(a), Some(b)) if a == b => format!("{}={}", r.score, fmt(a)),
+            (Some(a), Some(b)) => format!("{}={}..{}", r.score, fmt(a), fmt(b)),
+            _ => format!("{}=(none)", r.score),
+        })
+        .collect::<Vec<_>>()
+        .join("  ")
+}
+
+#[derive(Serialize)]
+struct SummaryReport<'a> {
+    as_of: ltv_segments::Day,
+    bins: u32,
+    segments_map: &'a str,
+    customers: usize,
+    segments: Vec<ltv_segments::SegmentSummary>,
+}
+
+fn summary(
+    report: &RfmReport<'_>,
+    map: &SegmentMap,
+    format: TableFormat,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let rows = report.summary(map)?;
+    match format {
+        TableFormat::Json => output::write(
+            out,
+            &output::json(&SummaryReport {
+                as_of: report.as_of,
+                bins: report.bins,
+                segments_map: &report.segments,
+                customers: report.customers.len(),
+                segments: rows,
+            })?,
+        ),
+        TableFormat::Csv => {
+            let mut text = String::from("segment,customers,share,revenue,revenue_share,mean_recency_days,mean_frequency,mean_monetary\n");
+            for s in &rows {
+                text.push_str(&format!(
+                    "{},{},{},{},{},{},{},{}\n",
+                    csv_out::field(&s.segment),
+                    s.customers,
+                    s.share,
+                    s.revenue,
+                    s.revenue_share,
+                    s.mean_recency_days,
+                    s.mean_frequency,
+                    s.mean_monetary
+                ));
+            }
+            output::write(out, &text)
+        }
+        TableFormat::Text => {
+            let mut t = Table::new([
+                "segment",
+                "customers",
+                "share",
+                "revenue",
+                "rev share",
+                "recency",
+                "freq",
+                "monetary",
+            ]);
+            for s in &rows {
+                t.push([
+                    s.segment.clone(),
+                    s.customers.to_string(),
+                    percent(s.share),
+                    money(s.revenue),
+                    percent(s.revenue_share),
+                    group(s.mean_recency_days, 1),
+                    money(s.mean_frequency),
+                    money(s.mean_monetary),
+                ]);
+            }
+            output::write(out, &format!("{}{}", header(report), t.render()))
+        }
+    }
+}

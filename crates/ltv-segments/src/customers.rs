@@ -1,0 +1,114 @@
+//! Per-customer summaries: first and last order, orders, frequency, monetary, recency,
+//! tenure, channel.
+
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::day::Day;
+use crate::error::{Result, SegmentsError};
+use crate::transactions::{Customer, Transactions};
+
+/// One customer's summary at the as-of day.
+///
+/// Definitions (docs/formulas.md, "Customer summary"): `orders` counts rows;
+/// `frequency` = distinct order days − 1 (repeat purchases, as in the BTYD literature);
+/// `monetary_total` is the exact sum of amounts (refunds included);
+/// `monetary_mean` = total ÷ orders; `recency_days` = as-of − last order;
+/// `tenure_days` = as-of − first order; `channel` is the first order's channel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CustomerSummary {
+    /// Customer id.
+    pub customer_id: String,
+    /// Day of the first order.
+    pub first_order: Day,
+    /// Day of the last order on or before the as-of day.
+    pub last_order: Day,
+    /// Number of orders (rows).
+    pub orders: u64,
+    /// Distinct order days − 1.
+    pub frequency: u64,
+    /// Sum of amounts (money).
+    pub monetary_total: Decimal,
+    /// Mean amount per order (money).
+    pub monetary_mean: Decimal,
+    /// Days from the last order to the as-of day.
+    pub recency_days: i64,
+    /// Days from the first order to the as-of day.
+    pub tenure_days: i64,
+    /// Acquisition channel (channel of the first order).
+    pub channel: Option<String>,
+}
+
+impl CustomerSummary {
+    /// The summary of `customer` at `as_of`.
+    ///
+    /// # Errors
+    /// [`ltv_core::CoreError::Overflow`] if the amounts' sum does not fit; a customer
+    /// without orders is [`SegmentsError::NoData`].
+    pub fn of(customer: &Customer<'_>, as_of: Day) -> Result<CustomerSummary> {
+        let (Some(first), Some(last)) = (customer.first_day(), customer.last_day()) else {
+            return Err(SegmentsError::NoData {
+                file: customer.id.to_string(),
+                reason: "customer has no orders".into(),
+            });
+        };
+        let mut total = Decimal::ZERO;
+        let mut days = 0u64;
+        let mut prev: Option<Day> = None;
+        for order in customer.orders {
+            total = total.checked_add(order.amount).ok_or(overflow())?;
+            if prev != Some(order.day) {
+                days += 1;
+                prev = Some(order.day);
+            }
+        }
+        let orders = customer.orders.len() as u64;
+        let mean = total
+            .checked_div(Decimal::from(orders))
+            .ok_or(overflow())?
+            .normalize();
+        Ok(CustomerSummary {
+            customer_id: customer.id.to_string(),
+            first_order: first,
+            last_order: last,
+            orders,
+            frequency: days - 1,
+            monetary_total: total,
+            monetary_mean: mean,
+            recency_days: i64::from(as_of - last),
+            tenure_days: i64::from(as_of - first),
+            channel: customer.channel.map(str::to_string),
+        })
+    }
+}
+
+fn overflow() -> SegmentsError {
+    SegmentsError::Core(ltv_core::CoreError::Overflow {
+        what: "customer monetary total",
+    })
+}
+
+/// Summaries of every customer, in the order of [`Transactions::customers`], computed
+/// in parallel.
+///
+/// # Errors
+/// As for [`CustomerSummary::of`].
+///
+/// ```
+/// use ltv_segments::{summarize, LoadOptions, Transactions};
+/// let csv = "customer_id,order_date,amount\nx,2024-01-01,10\nx,2024-01-01,5\nx,2024-01-11,-3\n";
+/// let tx = Transactions::from_csv("o.csv", csv.as_bytes().to_vec(), b',', &LoadOptions::default())?;
+/// let s = &summarize(&tx)?[0];
+/// assert_eq!((s.orders, s.frequency, s.tenure_days, s.recency_days), (3, 1, 10, 0));
+/// assert_eq!(s.monetary_total.to_string(), "12");
+/// assert_eq!(s.monetary_mean.to_string(), "4");
+/// # Ok::<(), ltv_segments::SegmentsError>(())
+/// ```
+pub fn summarize(transactions: &Transactions) -> Result<Vec<CustomerSummary>> {
+    let as_of = transactions.as_of();
+    transactions
+        .par_customers()
+        .map(|c| CustomerSummary::of(&c, as_of))
+        .collect()
+}

@@ -1,0 +1,63 @@
+//! Transactions → customer summaries, RFM segments, cohorts and channel LTV.
+//!
+//! `ltv-segments` reads a transactions CSV (one row per order: customer, date, amount,
+//! optional acquisition channel) strictly and fast — in parallel, exact
+//! [`rust_decimal::Decimal`] money, every bad row reported with file, line, column and
+//! text — and turns it into per-customer summaries, RFM scores and named segments,
+//! cohort matrices, channel economics and data-driven LTV drivers.
+//!
+//! Layers, each usable on its own:
+//! - [`CsvFile`] / [`CsvOptions`] / [`Record`]: a strict parallel reader for any CSV
+//!   with named columns ([`DataError`] carries file, line, column and text).
+//! - [`Transactions`] ([`LoadOptions`], [`TransactionColumns`], [`DateFormat`]): the
+//!   loaded orders, per customer, sorted by [`Day`], with
+//!   [`Customer::daily_history`] for models that need same-day purchases merged.
+//! - Analyses on top: [`summarize`] (per customer), [`rfm`] with a [`SegmentMap`]
+//!   (presets `default` and `rf-grid`, or TOML), [`cohorts`] (retention, revenue,
+//!   cumulative LTV by month/week/quarter/channel), [`channel_economics`] (LTV at a
+//!   horizon, CAC, LTV/CAC) and [`drivers`] (AOV, frequency, churn, lifespan → LTV).
+//!
+//! ```
+//! use ltv_segments::{summarize, LoadOptions, Transactions};
+//! let csv = "customer_id,order_date,amount\n\
+//!            alice,2024-01-03,120.00\n\
+//!            bob,2024-01-10,40.00\n\
+//!            alice,2024-03-01,80.50\n";
+//! let tx = Transactions::from_csv("orders.csv", csv.as_bytes().to_vec(), b',', &LoadOptions::default())?;
+//! let summaries = summarize(&tx)?;
+//! assert_eq!(summaries[0].customer_id, "alice");
+//! assert_eq!(summaries[0].monetary_total.to_string(), "200.50");
+//! assert_eq!(summaries[1].recency_days, 51);
+//! # Ok::<(), ltv_segments::SegmentsError>(())
+//! ```
+#![warn(missing_docs)]
+
+mod cell;
+mod channels;
+mod cohort;
+mod customers;
+mod day;
+mod drivers;
+mod error;
+mod hash;
+mod rfm;
+mod segment_map;
+mod table;
+mod transactions;
+
+pub use cell::{parse_amount, DateFormat};
+pub use channels::{channel_economics, read_spend, ChannelReport, ChannelRow, ChannelSpend};
+pub use cohort::{cohorts, CohortKey, CohortMatrix, CohortMetric, CohortRow};
+pub use customers::{summarize, CustomerSummary};
+pub use day::Day;
+pub use drivers::{drivers, Drivers, DEFAULT_INACTIVE_DAYS};
+pub use error::{DataError, Result, SegmentsError};
+pub use rfm::{
+    rank_scores, rfm, DimensionScoring, RfmOptions, RfmReport, RfmRow, ScoreRange, SegmentSummary,
+    MAX_BINS,
+};
+pub use segment_map::{Rule, SegmentMap};
+pub use table::{CsvFile, CsvOptions, FieldError, Record, SkipReport, SKIP_REASONS_KEPT};
+pub use transactions::{
+    Customer, DailyPurchase, LoadOptions, Order, TransactionColumns, Transactions,
+};

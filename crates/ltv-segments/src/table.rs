@@ -1,0 +1,726 @@
+//! A strict, parallel reader for CSV files with a header: "rows with named columns".
+//!
+//! [`CsvFile::open`] maps the file into memory (or reads stdin for `-`), parses the
+//! header, and [`CsvFile::fold_chunks`] / [`CsvFile::rows`] hand each record to a
+//! closure on all cores, chunk by chunk, without allocating per row. A closure rejects a
+//! cell by returning a [`FieldError`]; the reader turns it into a [`DataError`] naming
+//! file, line, column and text. With [`CsvOptions::skip_invalid`] bad rows are skipped
+//! and counted in a [`SkipReport`] instead; nothing is dropped silently.
+//!
+//! Dialect: RFC 4180 fields (double-quoted fields may contain the delimiter and `""`),
+//! `\n` or `\r\n` line ends, an optional UTF-8 byte-order mark, empty lines ignored. A
+//! quoted field may not span lines (reported as an error). Every row must have exactly
+//! as many fields as the header.
+//!
+//! ```
+//! use ltv_segments::{CsvFile, CsvOptions, FieldError};
+//! let file = CsvFile::from_bytes("plans.csv", b"plan,price\nbasic,10\npro,x\n".to_vec(), b',')?;
+//! let price = file.column("price", "--price-col")?;
+//! let err = file
+//!     .rows(&CsvOptions::default(), |rec| {
+//!         let text = rec.text(price)?;
+//!         text.parse::<u32>().map_err(|_| FieldError::new(price, "not a whole number"))
+//!     })
+//!     .unwrap_err();
+//! assert_eq!(err.to_string(), "plans.csv:3: column 'price': not a whole number: 'x'");
+//! # Ok::<(), ltv_segments::SegmentsError>(())
+//! ```
+
+use std::borrow::Cow;
+use std::io::Read;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rayon::prelude::*;
+
+use crate::error::{DataError, Result, SegmentsError};
+
+/// How many rejected rows a [`SkipReport`] keeps the reason of.
+pub const SKIP_REASONS_KEPT: usize = 5;
+
+/// Options of the CSV reader shared by every command that reads a data file.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CsvOptions {
+    /// Skip rows with a bad value instead of stopping (they are counted and the first
+    /// [`SKIP_REASONS_KEPT`] reasons kept in the [`SkipReport`]).
+    pub skip_invalid: bool,
+    /// Called now and then with (bytes done, bytes total) while reading, from any
+    /// thread; `None` for no progress reporting.
+    pub progress: Option<fn(u64, u64)>,
+}
+
+/// A rejected cell: the column index and why. The reader adds file, line and text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// Index of the column in the header.
+    pub column: usize,
+    /// Why it was rejected, lower-case.
+    pub reason: Cow<'static, str>,
+}
+
+impl FieldError {
+    /// A rejection of column `column` for `reason`.
+    pub fn new(column: usize, reason: impl Into<Cow<'static, str>>) -> Self {
+        FieldError {
+            column,
+            reason: reason.into(),
+        }
+    }
+}
+
+/// Rows skipped under [`CsvOptions::skip_invalid`]: how many and the first few reasons.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SkipReport {
+    /// Number of rows skipped.
+    pub skipped: u64,
+    /// The first (in file order) up to [`SKIP_REASONS_KEPT`] of them.
+    pub first: Vec<DataError>,
+}
+
+impl SkipReport {
+    /// The report as lines for stderr; empty when nothing was skipped.
+    pub fn describe(&self) -> String {
+        if self.skipped == 0 {
+            return String::new();
+        }
+        let mut text = format!(
+            "skipped {} invalid row{}",
+            self.skipped,
+            if self.skipped == 1 { "" } else { "s" }
+        );
+        if self.skipped > self.first.len() as u64 {
+            text.push_str(&format!("; the first {}:", self.first.len()));
+        } else {
+            text.push(':');
+        }
+        for err in &self.first {
+            text.push_str("\n  ");
+            text.push_str(&err.to_string());
+        }
+        text
+    }
+}
+
+enum Bytes {
+    Owned(Vec<u8>),
+    Mapped(memmap2::Mmap),
+}
+
+impl Bytes {
+    fn get(&self) -> &[u8] {
+        match self {
+            Bytes::Owned(v) => v,
+            Bytes::Mapped(m) => m,
+        }
+    }
+}
+
+/// An opened CSV file: its bytes, delimiter and parsed header.
+pub struct CsvFile {
+    name: String,
+    bytes: Bytes,
+    delimiter: u8,
+    header: Vec<String>,
+    body_start: usize,
+}
+
+impl std::fmt::Debug for CsvFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CsvFile")
+            .field("name", &self.name)
+            .field("header", &self.header)
+            .field("len", &self.bytes.get().len())
+            .finish()
+    }
+}
+
+// SAFETY: see the comment inside.
+#[allow(unsafe_code)]
+fn map_file(file: &std::fs::File) -> std::io::Result<memmap2::Mmap> {
+    // SAFETY: the map is read-only and lives inside `CsvFile`. If another process
+    // truncates or rewrites the file while we read it, the contents we see may change
+    // (as with any reader of a file being written); we never hand out references that
+    // outlive the `CsvFile`, and parsing treats the bytes as untrusted input.
+    unsafe { memmap2::Mmap::map(file) }
+}
+
+impl CsvFile {
+    /// Opens `path` (`-` reads all of stdin) and parses its header.
+    ///
+    /// # Errors
+    /// [`SegmentsError::Io`] if it cannot be read; [`SegmentsError::Header`] if it is
+    /// empty or the header is malformed.
+    pub fn open(path: &str, delimiter: u8) -> Result<CsvFile> {
+        if path == "-" {
+            let mut data = Vec::new();
+            std::io::stdin()
+                .lock()
+                .read_to_end(&mut data)
+                .map_err(|e| SegmentsError::io("-", e))?;
+            return CsvFile::from_bytes("-", data, delimiter);
+        }
+        let file = std::fs::File::open(path).map_err(|e| SegmentsError::io(path, e))?;
+        let len = file
+            .metadata()
+            .map_err(|e| SegmentsError::io(path, e))?
+            .len();
+        let bytes = if len == 0 {
+            Bytes::Owned(Vec::new())
+        } else {
+            match map_file(&file) {
+                Ok(map) => Bytes::Mapped(map),
+                // Not mappable (a pipe, a special file): read it instead.
+                Err(_) => {
+                    let mut data = Vec::new();
+                    (&file)
+                        .read_to_end(&mut data)
+                        .map_err(|e| SegmentsError::io(path, e))?;
+                    Bytes::Owned(data)
+                }
+            }
+        };
+        CsvFile::new(path.to_string(), bytes, delimiter)
+    }
+
+    /// A CSV file from bytes in memory, named `name` in errors.
+    ///
+    /// # Errors
+    /// [`SegmentsError::Header`] if it is empty or the header is malformed.
+    pub fn from_bytes(name: &str, data: Vec<u8>, delimiter: u8) -> Result<CsvFile> {
+        CsvFile::new(name.to_string(), Bytes::Owned(data), delimiter)
+    }
+
+    fn new(name: String, bytes: Bytes, delimiter: u8) -> Result<CsvFile> {
+        let header_err = |reason: &str| SegmentsError::Header {
+            file: name.clone(),
+            reason: reason.to_string(),
+        };
+        if matches!(delimiter, b'"' | b'\n' | b'\r') {
+            return Err(SegmentsError::InvalidOption {
+                field: "delimiter",
+                value: (delimiter as char).escape_default().to_string(),
+                allowed: "one character other than a quote or a line end".into(),
+            });
+        }
+        let data = bytes.get();
+        let mut start = 0;
+        if data.starts_with(b"\xEF\xBB\xBF") {
+            start = 3;
+        }
+        let end = memchr::memchr(b'\n', &data[start..]).map_or(data.len(), |i| start + i);
+        let line = trim_cr(&data[start..end]);
+        if line.iter().all(u8::is_ascii_whitespace) {
+            return Err(header_err(
+                "the file is empty or its first line is blank (expected a header line)",
+            ));
+        }
+        let mut spans = Vec::new();
+        split(line, delimiter, &mut spans)
+            .map_err(|_| header_err("the header line has an unterminated quote"))?;
+        let mut header = Vec::with_capacity(spans.len());
+        for span in &spans {
+            let text = span_text(line, span)
+                .map_err(|_| header_err("the header line is not valid UTF-8"))?;
+            header.push(text.trim().to_string());
+        }
+        let body_start = (end + 1).min(data.len());
+        Ok(CsvFile {
+            name,
+            bytes,
+            delimiter,
+            header,
+            body_start,
+        })
+    }
+
+    /// The file as the user named it (`-` for stdin).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The header's column names.
+    pub fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    /// Size of the data in bytes.
+    pub fn len(&self) -> usize {
+        self.bytes.get().len()
+    }
+
+    /// Whether the data has no bytes at all.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Index of the column called `name` (exact match after trimming blanks);
+    /// `flag` names the option that chose it, for the error.
+    ///
+    /// # Errors
+    /// [`SegmentsError::UnknownColumn`] listing the columns the header has.
+    pub fn column(&self, name: &str, flag: &str) -> Result<usize> {
+        self.optional_column(name)
+            .ok_or_else(|| SegmentsError::UnknownColumn {
+                file: self.name.clone(),
+                column: name.to_string(),
+                flag: flag.to_string(),
+                available: self.header.join(", "),
+            })
+    }
+
+    /// Index of the column called `name`, if the header has it.
+    pub fn optional_column(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name.trim())
+    }
+
+    /// Runs `row` on every record, in parallel: the body is cut into one chunk per
+    /// thread at line ends, each chunk folds its records into its own state made by
+    /// `init`, and the states come back in file order.
+    ///
+    /// # Errors
+    /// Without `skip_invalid`, the first bad row in file order as a [`DataError`]
+    /// (a rejection by `row`, a missing or extra field, an unterminated quote).
+    pub fn fold_chunks<'a, S, I, F>(
+        &'a self,
+        options: &CsvOptions,
+        init: I,
+        row: F,
+    ) -> Result<(Vec<S>, SkipReport)>
+    where
+        S: Send,
+        I: Fn() -> S + Sync,
+        F: Fn(&mut S, &Record<'a, '_>) -> Result<(), FieldError> + Sync,
+    {
+        let data = self.bytes.get();
+        let body = &data[self.body_start..];
+        let chunks = chunk_bounds(body, rayon::current_num_threads());
+        let done = AtomicU64::new(0);
+        let total = body.len() as u64;
+        let results: Vec<ChunkResult<S>> = chunks
+            .par_iter()
+            .map(|&(from, to)| {
+                self.fold_chunk(
+                    self.body_start + from,
+                    self.body_start + to,
+                    options,
+                    &init,
+                    &row,
+                    &done,
+                    total,
+                )
+            })
+            .collect();
+        let mut states = Vec::with_capacity(results.len());
+        let mut report = SkipReport::default();
+        let mut pending = Vec::new();
+        for result in results {
+            match result {
+                ChunkResult::Failed(err) => return Err(self.data_error(&err).into()),
+                ChunkResult::Done {
+                    state,
+                    skipped,
+                    first,
+                } => {
+                    states.push(state);
+                    report.skipped += skipped;
+                    if pending.len() < SKIP_REASONS_KEPT {
+                        pending.extend(first);
+                    }
+                }
+            }
+        }
+        pending.truncate(SKIP_REASONS_KEPT);
+        report.first = pending.iter().map(|p| self.data_error(p)).collect();
+        Ok((states, report))
+    }
+
+    /// Maps every record through `row` (in parallel) and returns the values in file order.
+    ///
+    /// # Errors
+    /// As for [`CsvFile::fold_chunks`].
+    pub fn rows<'a, T, F>(&'a self, options: &CsvOptions, row: F) -> Result<(Vec<T>, SkipReport)>
+    where
+        T: Send,
+        F: Fn(&Record<'a, '_>) -> Result<T, FieldError> + Sync,
+    {
+        let (chunks, report) = self.fold_chunks(options, Vec::new, |acc: &mut Vec<T>, rec| {
+            acc.push(row(rec)?);
+            Ok(())
+        })?;
+        Ok((chunks.into_iter().flatten().collect(), report))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn fold_chunk<'a, S, I, F>(
+        &'a self,
+        from: usize,
+        to: usize,
+        options: &CsvOptions,
+        init: &I,
+        row: &F,
+        done: &AtomicU64,
+        total: u64,
+    ) -> ChunkResult<S>
+    where
+        I: Fn() -> S,
+        F: Fn(&mut S, &Record<'a, '_>) -> Result<(), FieldError>,
+    {
+        const PROGRESS_EVERY: usize = 8 << 20;
+        let data = self.bytes.get();
+        let mut state = init();
+        let mut spans: Vec<Span> = Vec::with_capacity(self.header.len() + 1);
+        let mut skipped = 0u64;
+        let mut first = Vec::new();
+        let mut pos = from;
+        let mut reported = from;
+        while pos < to {
+            let end = memchr::memchr(b'\n', &data[pos..to]).map_or(to, |i| pos + i);
+            let line = trim_cr(&data[pos..end]);
+            let offset = pos;
+            pos = end + 1;
+            if line.is_empty() {
+                continue;
+            }
+            let outcome = match split(line, self.delimiter, &mut spans) {
+                Err(at) => Err(Pending {
+                    offset,
+                    column: Some(at),
+                    text: None,
+                    reason: "unterminated quote (a quoted field may not span lines)".into(),
+                }),
+                Ok(()) if spans.len() != self.header.len() => {
+                    Err(self.shape_error(offset, line, &spans))
+                }
+                Ok(()) => {
+                    let record = Record {
+                        line,
+                        spans: &spans,
+                    };
+                    row(&mut state, &record).map_err(|e| Pending {
+                        offset,
+                        text: Some(
+                            spans
+                                .get(e.column)
+                                .map(|s| {
+                                    String::from_utf8_lossy(&line[s.start..s.end]).into_owned()
+                                })
+                                .unwrap_or_default(),
+                        ),
+                        column: Some(e.column),
+                        reason: e.reason.into_owned(),
+                    })
+                }
+            };
+            if let Err(pending) = outcome {
+                if !options.skip_invalid {
+                    return ChunkResult::Failed(pending);
+                }
+                skipped += 1;
+                if first.len() < SKIP_REASONS_KEPT {
+                    first.push(pending);
+                }
+            }
+            if let Some(progress) = options.progress {
+                if pos - reported >= PROGRESS_EVERY {
+                    let now = done.fetch_add((pos - reported) as u64, Ordering::Relaxed);
+                    progress(now + (pos - reported) as u64, total);
+                    reported = pos;
+                }
+            }
+        }
+        if let Some(progress) = options.progress {
+            let add = (to.max(reported) - reported) as u64;
+            let now = done.fetch_add(add, Ordering::Relaxed);
+            progress(now + add, total);
+        }
+        ChunkResult::Done {
+            state,
+            skipped,
+            first,
+        }
+    }
+
+    fn shape_error(&self, offset: usize, line: &[u8], spans: &[Span]) -> Pending {
+        let n = spans.len();
+        let want = self.header.len();
+        if n < want {
+            Pending {
+                offset,
+                column: Some(n),
+                text: Some(String::from_utf8_lossy(line).into_owned()),
+                reason: format!("missing field (the row has {n} of the header's {want} fields)"),
+            }
+        } else {
+            Pending {
+                offset,
+                column: None,
+                text: Some(String::from_utf8_lossy(line).into_owned()),
+                reason: format!("extra field (the row has {n} fields, the header {want})"),
+            }
+        }
+    }
+
+    fn data_error(&self, p: &Pending) -> DataError {
+        let data = self.bytes.get();
+        let line = 1 + memchr::memchr_iter(b'\n', &data[..p.offset.min(data.len())]).count() as u64;
+        let column = match p.column {
+            Some(i) => self
+                .header
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| format!("#{}", i + 1)),
+            None => format!("#{}", self.header.len() + 1),
+        };
+        let mut text = p.text.clone().unwrap_or_default();
+        if text.chars().count() > 80 {
+            text = text.chars().take(77).collect::<String>() + "...";
+        }
+        DataError {
+            file: self.name.clone(),
+            line,
+            column,
+            text,
+            reason: p.reason.clone(),
+        }
+    }
+}
+
+enum ChunkResult<S> {
+    Done {
+        state: S,
+        skipped: u64,
+        first: Vec<Pending>,
+    },
+    Failed(Pending),
+}
+
+/// A rejected row before its line number is counted.
+struct Pending {
+    offset: usize,
+    column: Option<usize>,
+    text: Option<String>,
+    reason: String,
+}
+
+/// One record (row) of a [`CsvFile`]: the record lives during the callback (`'r`),
+/// the bytes it points into as long as the file (`'a`).
+#[derive(Debug)]
+pub struct Record<'a, 'r> {
+    line: &'a [u8],
+    spans: &'r [Span],
+}
+
+impl<'a> Record<'a, '_> {
+    /// The raw bytes of field `column`, without surrounding quotes (doubled `""` inside
+    /// a quoted field are left as they are); empty if out of range.
+    pub fn raw(&self, column: usize) -> &'a [u8] {
+        match self.spans.get(column) {
+            Some(s) => &self.line[s.start..s.end],
+            None => &[],
+        }
+    }
+
+    /// Field `column` as text, with `""` unescaped.
+    ///
+    /// # Errors
+    /// A [`FieldError`] if it is not valid UTF-8.
+    pub fn text(&self, column: usize) -> Result<Cow<'a, str>, FieldError> {
+        match self.spans.get(column) {
+            Some(s) => {
+                span_text(self.line, s).map_err(|_| FieldError::new(column, "not valid UTF-8"))
+            }
+            None => Ok(Cow::Borrowed("")),
+        }
+    }
+
+    /// Number of fields.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Whether the record has no fields.
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+    escaped: bool,
+}
+
+fn trim_cr(line: &[u8]) -> &[u8] {
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+fn span_text<'a>(line: &'a [u8], s: &Span) -> Result<Cow<'a, str>, std::str::Utf8Error> {
+    let text = std::str::from_utf8(&line[s.start..s.end])?;
+    Ok(if s.escaped {
+        Cow::Owned(text.replace("\"\"", "\""))
+    } else {
+        Cow::Borrowed(text)
+    })
+}
+
+/// Splits one line into field spans; `Err(field index)` on an unterminated quote.
+fn split(line: &[u8], delimiter: u8, spans: &mut Vec<Span>) -> Result<(), usize> {
+    spans.clear();
+    let mut pos = 0;
+    loop {
+        if line.get(pos) == Some(&b'"') {
+            let start = pos + 1;
+            let mut i = start;
+            let mut escaped = false;
+            loop {
+                match memchr::memchr(b'"', &line[i..]) {
+                    None => return Err(spans.len()),
+                    Some(q) => {
+                        let at = i + q;
+                        if line.get(at + 1) == Some(&b'"') {
+                            escaped = true;
+                            i = at + 2;
+                        } else {
+                            spans.push(Span {
+                                start,
+                                end: at,
+                                escaped,
+                            });
+                            pos = at + 1;
+                            break;
+                        }
+                    }
+                }
+            }
+            match line.get(pos) {
+                None => return Ok(()),
+                Some(&b) if b == delimiter => pos += 1,
+                // text after the closing quote: treat as part of a malformed field
+                Some(_) => return Err(spans.len() - 1),
+            }
+        } else {
+            match memchr::memchr(delimiter, &line[pos..]) {
+                Some(d) => {
+                    spans.push(Span {
+                        start: pos,
+                        end: pos + d,
+                        escaped: false,
+                    });
+                    pos += d + 1;
+                }
+                None => {
+                    spans.push(Span {
+                        start: pos,
+                        end: line.len(),
+                        escaped: false,
+                    });
+                    return Ok(());
+                }
+            }
+        }
+    }
+}
+
+/// Cuts `body` into about `parts` pieces that end at line ends.
+fn chunk_bounds(body: &[u8], parts: usize) -> Vec<(usize, usize)> {
+    const MIN_CHUNK: usize = 1 << 20;
+    let parts = parts.clamp(1, (body.len() / MIN_CHUNK).max(1));
+    let mut bounds = Vec::with_capacity(parts);
+    let mut start = 0;
+    for k in 1..=parts {
+        if start >= body.len() {
+            break;
+        }
+        let mut end = if k == parts {
+            body.len()
+        } else {
+            (body.len() * k / parts).max(start)
+        };
+        if end < body.len() {
+            end = memchr::memchr(b'\n', &body[end..]).map_or(body.len(), |i| end + i + 1);
+        }
+        bounds.push((start, end));
+        start = end;
+    }
+    bounds
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spans(line: &str) -> Result<Vec<String>, usize> {
+        let mut s = Vec::new();
+        split(line.as_bytes(), b',', &mut s)?;
+        Ok(s.iter()
+            .map(|sp| span_text(line.as_bytes(), sp).unwrap().into_owned())
+            .collect())
+    }
+
+    #[test]
+    fn splits_quoted_fields() {
+        assert_eq!(spans("a,b,c").unwrap(), ["a", "b", "c"]);
+        assert_eq!(spans("a,,").unwrap(), ["a", "", ""]);
+        assert_eq!(
+            spans("\"x,y\",\"say \"\"hi\"\"\"").unwrap(),
+            ["x,y", "say \"hi\""]
+        );
+        assert_eq!(spans("\"open,b"), Err(0));
+        assert_eq!(spans("\"a\"b,c"), Err(0));
+    }
+
+    #[test]
+    fn chunks_cover_body_at_line_ends() {
+        let body: Vec<u8> = (0..300_000)
+            .flat_map(|i| format!("{i},x\n").into_bytes())
+            .collect();
+        let b = chunk_bounds(&body, 4);
+        assert_eq!(b.first().map(|c| c.0), Some(0));
+        assert_eq!(b.last().map(|c| c.1), Some(body.len()));
+        for w in b.windows(2) {
+            assert_eq!(w[0].1, w[1].0);
+            assert_eq!(body[w[0].1 - 1], b'\n');
+        }
+    }
+
+    #[test]
+    fn errors_name_line_column_and_text() {
+        let f = CsvFile::from_bytes(
+            "t.csv",
+            b"\xEF\xBB\xBFa,b\r\n1,2\r\n\r\n3\r\n".to_vec(),
+            b',',
+        )
+        .unwrap();
+        assert_eq!(f.header(), ["a", "b"]);
+        let err = f
+            .rows(&CsvOptions::default(), |r| Ok(r.raw(0).len()))
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "t.csv:4: column 'b': missing field (the row has 1 of the header's 2 fields): '3'"
+        );
+        let opts = CsvOptions {
+            skip_invalid: true,
+            ..CsvOptions::default()
+        };
+        let (rows, report) = f.rows(&opts, |r| Ok(r.raw(1).to_vec())).unwrap();
+        assert_eq!(rows, [b"2".to_vec()]);
+        assert_eq!(report.skipped, 1);
+        assert_eq!(report.first[0].line, 4);
+    }
+
+    #[test]
+    fn empty_and_unknown_columns() {
+        let err = CsvFile::from_bytes("e.csv", Vec::new(), b',').unwrap_err();
+        assert!(
+            err.to_string().starts_with("e.csv: the file is empty"),
+            "{err}"
+        );
+        let f = CsvFile::from_bytes("t.csv", b"a;b\n".to_vec(), b';').unwrap();
+        assert_eq!(f.column("b", "--b").unwrap(), 1);
+        assert_eq!(
+            f.column("c", "--c-col").unwrap_err().to_string(),
+            "t.csv: no column 'c' (set by --c-col); the header has: a, b"
+        );
+    }
+}
