@@ -20,10 +20,16 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RetentionQuery {
+    #[serde(default = "twelve")]
     periods: u32,
     #[serde(default)]
     discount_rate: Decimal,
     value_per_period: Option<Decimal>,
+}
+
+/// The CLI's default `--periods`.
+fn twelve() -> u32 {
+    12
 }
 
 /// Fits the shifted-beta-geometric model to the retention matrix (the CSV that
@@ -31,7 +37,7 @@ pub struct RetentionQuery {
 /// projects churn, survival, retention, expected lifetime, DEL and DERL.
 #[utoipa::path(post, path = "/v1/forecast/retention", tag = "forecast",
     params(
-        ("periods" = u32, Query, description = "periods to project, 1–10000"),
+        ("periods" = Option<u32>, Query, description = "periods to project, 1–10000; default 12"),
         ("discount_rate" = Option<String>, Query, description = "discount rate per period, >= 0; default 0"),
         ("value_per_period" = Option<String>, Query, description = "value per customer and period, turns DEL/DERL into LTVs"),
     ),

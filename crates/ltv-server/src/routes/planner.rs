@@ -89,11 +89,7 @@ pub async fn roi(
     };
     let report = state
         .pool()
-        .run(move || {
-            let file = plan_file(&file)?;
-            let initiative = file.initiative(&q.initiative)?;
-            ltv_planner::roi(file.baseline_for(initiative)?, initiative, &options)
-        })
+        .run(move || ltv_planner::roi_of(&plan_file(&file)?, &q.initiative, &options))
         .await?;
     Ok(Json(report))
 }

@@ -1,5 +1,5 @@
 //! `POST /v1/forecast/retention`: the sBG fit of a retention matrix equals the
-//! library's (ltv-forecast has no CLI command yet to compare with) and reproduces
+//! library's and the CLI's `--format json`, reproduces
 //! Fader & Hardie (2007)'s "regular" customers; bad matrices are 422 with line and
 //! column.
 
@@ -9,7 +9,7 @@ use insta::assert_snapshot;
 use ltv_forecast::{forecast_retention, survivors_from_retention_csv, RetentionRequest};
 use ltv_server::{router, AppState};
 
-use crate::{send_to, Reply};
+use crate::{cli_json, send_to, temp_file, Reply};
 
 /// Fader & Hardie (2007), "regular" customers: 1000 → 631 → 468 → … → 241.
 const MATRIX: &str = "cohort,size,0,1,2,3,4,5,6,7\n\
@@ -48,6 +48,23 @@ async fn retention_equals_the_library_and_the_paper() {
     let beta = reply.json["beta"].as_f64().unwrap();
     assert!((alpha - 0.704).abs() < 0.001, "{alpha}");
     assert!((beta - 1.182).abs() < 0.001, "{beta}");
+    let path = temp_file("retention.csv", MATRIX);
+    let cli = cli_json(&[
+        "forecast",
+        "retention",
+        "--cohorts",
+        path.to_str().unwrap(),
+        "--periods",
+        "12",
+        "--discount-rate",
+        "0.1",
+        "--value-per-period",
+        "100",
+    ]);
+    assert_eq!(
+        reply.json, cli,
+        "differs from `ltv forecast retention --format json`"
+    );
     assert_snapshot!(
         "forecast_retention_json",
         serde_json::to_string_pretty(&reply.json).unwrap()
@@ -73,7 +90,7 @@ async fn bad_matrix_and_options_are_4xx() {
     assert_eq!(reply.status, 400, "{}", reply.json);
     assert_eq!(reply.json["error"]["field"], "periods");
     for uri in [
-        "/v1/forecast/retention",
+        "/v1/forecast/retention?periods=",
         "/v1/forecast/retention?periods=x",
         "/v1/forecast/retention?periods=3&nope=1",
     ] {

@@ -71,6 +71,13 @@ fn cli_json(args: &[&str]) -> Value {
     serde_json::from_slice(&out).unwrap()
 }
 
+/// A file for the CLI to read, unique to this test process.
+fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("ltv-server-it-{}-{name}", std::process::id()));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
 /// Every JSON endpoint with a valid body, the equivalent CLI arguments, and a body
 /// whose value is out of range with the field it names.
 struct Case {

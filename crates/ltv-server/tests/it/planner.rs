@@ -1,6 +1,6 @@
 //! `POST /v1/levers`, `/v1/plan`, `/v1/roi`: the answer equals the library's report
-//! (ltv-planner has no CLI command yet to compare with), JSON and TOML files agree,
-//! and bad files or options are the right 4xx.
+//! and the CLI's `--format json`, JSON and TOML files agree, and bad files or options
+//! are the right 4xx.
 
 use axum::body::Body;
 use axum::http::Request;
@@ -9,7 +9,7 @@ use ltv_planner::{PlanFile, PlanOptions, RoiOptions};
 use ltv_server::{router, AppState};
 use serde_json::Value;
 
-use crate::{post_json, send_to, Reply};
+use crate::{cli_json, post_json, send_to, temp_file, Reply};
 
 const BASELINE: &str = r#"{"model": "subscription", "arpu": "10000", "margin": "0.70", "churn": "0.05", "cac": "56000", "customers": "1000"}"#;
 
@@ -67,6 +67,9 @@ async fn levers_equal_the_library() {
     let expected = ltv_planner::levers(&serde_json::from_str(BASELINE).unwrap()).unwrap();
     assert_eq!(reply.json, serde_json::to_value(expected).unwrap());
     assert_snapshot!("levers_json", pretty(&reply.json));
+    let file = temp_file("levers.toml", FILE_TOML);
+    let cli = cli_json(&["levers", "--baseline", file.to_str().unwrap()]);
+    assert_eq!(reply.json, cli, "differs from `ltv levers --format json`");
 }
 
 #[tokio::test]
@@ -79,6 +82,9 @@ async fn plan_from_toml_and_json_equals_the_library() {
     let expected = ltv_planner::plan(&file, &PlanOptions::default()).unwrap();
     assert_eq!(toml.json, serde_json::to_value(expected).unwrap());
     assert_snapshot!("plan_json", pretty(&toml.json));
+    let path = temp_file("plan.toml", FILE_TOML);
+    let cli = cli_json(&["plan", path.to_str().unwrap()]);
+    assert_eq!(toml.json, cli, "differs from `ltv plan --format json`");
 
     let rice = post_file(
         "/v1/plan?mode=ice&horizon_months=24&discount_rate=0.08",
@@ -112,6 +118,15 @@ async fn roi_equals_the_library() {
     assert_eq!(reply.json, serde_json::to_value(expected).unwrap());
     assert_eq!(reply.json["ltv_after"], "175000");
     assert_snapshot!("roi_json", pretty(&reply.json));
+    let path = temp_file("roi.toml", FILE_TOML);
+    let cli = cli_json(&[
+        "roi",
+        "--baseline",
+        path.to_str().unwrap(),
+        "--initiative",
+        "Onboarding",
+    ]);
+    assert_eq!(reply.json, cli, "differs from `ltv roi --format json`");
 }
 
 #[tokio::test]
