@@ -10,7 +10,7 @@ use utoipa::OpenApi;
 
 use crate::error::ErrorBody;
 
-/// The document's fixed part; the paths are added by [`crate::routes::api`].
+/// The document's fixed part; the paths are added with the routes (`routes::api()`).
 #[derive(OpenApi)]
 #[openapi(
     info(
