@@ -5,13 +5,15 @@
 //! Tasks use the standard library only (plus `ltv-cli`, whose clap definitions
 //! `cargo xtask docs` renders).
 
-// Tasks (the data and benchmark tasks add `mod gen_data; mod gen_sample; mod bench;`
-// here and an arm each in `main`) and what they share.
+// Tasks and what they share.
+mod bench;
 mod changelog;
 mod ci;
 mod cmd;
 mod date;
 mod docs;
+mod gen_data;
+mod gen_mrr;
 mod manifest;
 mod release;
 mod sha256;
@@ -37,12 +39,11 @@ fn main() -> ExitCode {
         "release" => release::run(rest),
         "snapshots" => snapshots::run(rest),
         "tidy" => tidy::run(rest),
-        // Data and benchmark tasks go here, one arm each:
-        // "gen-data" => gen_data::run(rest),
-        // "gen-sample" => gen_sample::run(rest),
-        // "bench" => bench::run(rest),
+        "gen-data" => gen_data::run(rest),
+        "gen-mrr" => gen_mrr::run(rest),
+        "bench" => bench::run(rest),
         "help" | "--help" | "-h" => {
-            print!("{USAGE}");
+            print!("{USAGE}{}", gen_mrr::USAGE);
             Ok(())
         }
         other => Err(format!("unknown task '{other}'; run `cargo xtask help`")),
@@ -72,8 +73,12 @@ tasks:
   snapshots <references-file> fail if a .snap file was not asserted by the test run that
                               wrote <references-file> (INSTA_SNAPSHOT_REFERENCES_FILE)
   tidy                        check the architecture invariants (also a test of xtask)
+  gen-data --customers N --out PATH [--seed S]
+                              a seeded synthetic transactions CSV (`-` for stdout)
+  bench [--rows-target customers] [--file PATH]
+                              release-build `ltv` and time `ltv rfm|customers|cohort` on a
+                              generated file
 ";
-// The data and benchmark tasks add their lines to USAGE above.
 
 /// Fails with a usage message if `args` holds anything but the flags in `known`;
 /// returns which of them were given.

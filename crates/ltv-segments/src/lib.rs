@@ -16,6 +16,7 @@
 //!   (presets `default` and `rf-grid`, or TOML), [`cohorts`] (retention, revenue,
 //!   cumulative LTV by month/week/quarter/channel), [`channel_economics`] (LTV at a
 //!   horizon, CAC, LTV/CAC) and [`drivers`] (AOV, frequency, churn, lifespan → LTV).
+//! - [`generate`]: a seeded synthetic transactions file (benchmarks, demos).
 //!
 //! ```
 //! use ltv_segments::{summarize, LoadOptions, Transactions};
@@ -42,6 +43,7 @@ mod error;
 mod hash;
 mod rfm;
 mod segment_map;
+mod synth;
 mod table;
 mod transactions;
 
@@ -57,6 +59,7 @@ pub use rfm::{
     MAX_BINS,
 };
 pub use segment_map::{Rule, SegmentMap};
+pub use synth::{generate, SplitMix64, SynthConfig, SynthStats, CHANNELS};
 pub use table::{CsvFile, CsvOptions, FieldError, Record, SkipReport, SKIP_REASONS_KEPT};
 pub use transactions::{
     Customer, DailyPurchase, LoadOptions, Order, TransactionColumns, Transactions,

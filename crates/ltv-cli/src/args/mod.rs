@@ -12,12 +12,14 @@ use crate::decimal_arg;
 mod calc;
 mod forecast;
 mod plan;
+mod saas;
 mod transactions;
 mod unit;
 
 pub use calc::*;
 pub use forecast::*;
 pub use plan::*;
+pub use saas::*;
 pub use transactions::*;
 pub use unit::*;
 
@@ -61,6 +63,12 @@ pub enum Command {
         after_help = "Examples:\n  ltv roi --baseline examples/initiatives.toml --initiative \"Onboarding programme\"\n  ltv roi --arpu 10000 --margin 0.7 --churn 0.05 --new-churn 0.04 --customers 2000 \\\n      --new-customers-per-month 100 --cac 56000 --investment-one-off 3000000 \\\n      --investment-per-year 6000000 --ramp-months 3 --currency ¥ --lang ja"
     )]
     Roi(RoiArgs),
+    /// SaaS metrics from MRR per customer and month: MRR movements, churn, GRR, NRR,
+    /// quick ratio, ARPA, LTV; or the cohort revenue retention matrix.
+    #[command(
+        after_help = "Examples:\n  ltv saas mrr.csv --margin 0.8\n  ltv saas mrr.csv --from 2024-01 --to 2024-12 --churn-window 3 --format json\n  ltv saas mrr.csv --cohorts\n  ltv saas events.csv --input events --lifetime-cap 36\n\nInput: customer_id,month,mrr (YYYY-MM, decimal >= 0; a missing month or 0 = not\nsubscribed), optional plan,channel. Definitions: docs/formulas.md, \"SaaS metrics\"."
+    )]
+    Saas(SaasArgs),
     /// One row per customer: first/last order, orders, frequency, monetary, recency,
     /// tenure, channel.
     #[command(

@@ -15,6 +15,7 @@ mod plan;
 mod plan_file;
 mod rfm;
 mod roi;
+mod saas;
 mod unit_economics;
 
 use std::io::Write;
@@ -32,6 +33,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Levers(args) => levers::run(&args, out),
         Command::Plan(args) => plan::run(&args, out),
         Command::Roi(args) => roi::run(&args, out),
+        Command::Saas(args) => saas::run(&args, out),
         Command::Customers(args) => customers::run(&args, out),
         Command::Rfm(args) => rfm::run(&args, out),
         Command::Cohort(args) => cohort::run(&args, out),

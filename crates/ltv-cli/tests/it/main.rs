@@ -51,4 +51,5 @@ mod calc;
 mod errors;
 mod forecast;
 mod plan;
+mod saas;
 mod segments;
