@@ -192,6 +192,66 @@ impl From<CoreError> for ApiError {
     }
 }
 
+impl From<ltv_segments::SegmentsError> for ApiError {
+    fn from(err: ltv_segments::SegmentsError) -> Self {
+        use ltv_segments::SegmentsError as S;
+        let message = err.to_string();
+        match err {
+            S::Data(data) => ApiError::InvalidData {
+                message,
+                field: Some(data.column),
+                line: Some(data.line),
+                column: None,
+            },
+            S::UnknownColumn { column, .. } => ApiError::InvalidData {
+                message,
+                field: Some(column),
+                line: Some(1),
+                column: None,
+            },
+            S::InvalidOption { field, .. } => ApiError::BadValue {
+                code: "out_of_range",
+                field: Some(field.to_owned()),
+                message,
+            },
+            S::SegmentMap { .. } => ApiError::BadValue {
+                code: "invalid_value",
+                field: Some("segments".to_owned()),
+                message,
+            },
+            S::Core(core) => core.into(),
+            S::Io { .. } | S::Header { .. } | S::NoData { .. } => ApiError::InvalidData {
+                message,
+                field: None,
+                line: None,
+                column: None,
+            },
+        }
+    }
+}
+
+impl From<ltv_saas::SaasError> for ApiError {
+    fn from(err: ltv_saas::SaasError) -> Self {
+        use ltv_saas::SaasError as S;
+        let message = err.to_string();
+        let line = match &err {
+            S::NegativeMrr { line, .. } | S::Event { line, .. } => Some(*line),
+            S::DuplicateRow { second_line, .. } => Some(*second_line),
+            _ => None,
+        };
+        match err {
+            S::Core(core) => core.into(),
+            S::Data(data) => data.into(),
+            _ => ApiError::InvalidData {
+                message,
+                field: None,
+                line,
+                column: None,
+            },
+        }
+    }
+}
+
 impl From<ltv_forecast::ForecastError> for ApiError {
     fn from(err: ltv_forecast::ForecastError) -> Self {
         use ltv_forecast::ForecastError as F;

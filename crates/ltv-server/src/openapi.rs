@@ -27,6 +27,7 @@ use crate::error::ErrorBody;
         (name = "unit economics", description = "CAC, LTV/CAC and payback"),
         (name = "plan", description = "Levers, ranked initiatives and ROI cases"),
         (name = "forecast", description = "Probabilistic retention and purchase models"),
+        (name = "saas", description = "SaaS metrics from monthly MRR"),
         (name = "service", description = "Health and this document")
     )
 )]

@@ -8,6 +8,7 @@
 mod calc;
 mod forecast;
 mod planner;
+mod saas;
 mod service;
 mod unit;
 
@@ -34,4 +35,5 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(planner::plan))
         .routes(routes!(planner::roi))
         .routes(routes!(forecast::retention))
+        .routes(routes!(saas::saas))
 }

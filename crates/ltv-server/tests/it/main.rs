@@ -18,6 +18,7 @@ mod errors;
 mod forecast;
 mod planner;
 mod props;
+mod saas;
 mod service;
 
 /// A response, its body parsed as JSON (or `Value::Null` for a non-JSON body).

@@ -20,6 +20,7 @@ const PATHS: &[&str] = &[
     "/v1/plan",
     "/v1/roi?initiative=x",
     "/v1/forecast/retention?periods=3",
+    "/v1/saas",
     "/healthz",
     "/openapi.json",
     "/nope",
