@@ -9,6 +9,7 @@ mod calc;
 mod forecast;
 mod planner;
 mod saas;
+mod segments;
 mod service;
 mod unit;
 
@@ -36,4 +37,5 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(planner::roi))
         .routes(routes!(forecast::retention))
         .routes(routes!(saas::saas))
+        .routes(routes!(segments::rfm_scores))
 }

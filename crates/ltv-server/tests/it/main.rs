@@ -19,6 +19,7 @@ mod forecast;
 mod planner;
 mod props;
 mod saas;
+mod segments;
 mod service;
 
 /// A response, its body parsed as JSON (or `Value::Null` for a non-JSON body).

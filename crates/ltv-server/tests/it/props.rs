@@ -21,6 +21,7 @@ const PATHS: &[&str] = &[
     "/v1/roi?initiative=x",
     "/v1/forecast/retention?periods=3",
     "/v1/saas",
+    "/v1/rfm",
     "/healthz",
     "/openapi.json",
     "/nope",
