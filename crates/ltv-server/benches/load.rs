@@ -1,10 +1,11 @@
 //! Load benchmark (not a timed test): requests per second and latency percentiles of
-//! `POST /v1/calc/subscription` against a trivial axum handler, both served in-process
+//! `POST /v1/calc/subscription` against a trivial axum handler, and of `POST /v1/rfm`
+//! with a 1,000,000-row transactions CSV, all served in-process
 //! on 127.0.0.1 (OS-chosen ports) and driven by a small keep-alive HTTP/1.1 client.
 //!
 //! ```sh
 //! cargo bench -p ltv-server --bench load                       # defaults
-//! cargo bench -p ltv-server --bench load -- --requests 50000 --connections 16
+//! cargo bench -p ltv-server --bench load -- --requests 50000 --connections 16 --rfm 3
 //! ```
 //!
 //! Loopback only; every run is bounded by a request count and a time limit.
@@ -27,6 +28,8 @@ struct Settings {
     requests: usize,
     connections: usize,
     rounds: usize,
+    /// `POST /v1/rfm` requests with a 1M-row body (0: skip).
+    rfm: usize,
 }
 
 fn settings() -> Result<Settings> {
@@ -34,6 +37,7 @@ fn settings() -> Result<Settings> {
         requests: 40_000,
         connections: 16,
         rounds: 3,
+        rfm: 3,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -41,12 +45,14 @@ fn settings() -> Result<Settings> {
             "--requests" => s.requests = args.next().context("--requests N")?.parse()?,
             "--connections" => s.connections = args.next().context("--connections N")?.parse()?,
             "--rounds" => s.rounds = args.next().context("--rounds N")?.parse()?,
+            "--rfm" => s.rfm = args.next().context("--rfm N")?.parse()?,
             _ => {} // cargo passes --bench
         }
     }
     s.connections = s.connections.clamp(1, 256);
     s.requests = s.requests.clamp(s.connections, 1_000_000);
     s.rounds = s.rounds.clamp(1, 10);
+    s.rfm = s.rfm.min(50);
     Ok(s)
 }
 
@@ -168,6 +174,60 @@ async fn scenario(
     })
 }
 
+/// A transactions CSV of `rows` rows: `rows / 10` customers with ten orders each.
+fn transactions_csv(rows: u32) -> String {
+    let mut text = String::with_capacity(rows as usize * 32);
+    text.push_str("customer_id,order_date,amount\n");
+    for i in 0..rows {
+        let customer = i / 10;
+        let month = 1 + (i * 7) % 12;
+        let day = 1 + (i * 13) % 28;
+        let cents = 500 + (i * 7919) % 50_000;
+        text.push_str(&format!(
+            "c{customer},2023-{month:02}-{day:02},{}.{:02}\n",
+            cents / 100,
+            cents % 100
+        ));
+    }
+    text
+}
+
+/// `POST /v1/rfm` with a 1M-row CSV: `count` requests, `concurrency` at a time.
+async fn rfm_scenario(addr: SocketAddr, count: usize, concurrency: usize) -> Result<Outcome> {
+    let body = transactions_csv(1_000_000);
+    println!(
+        "rfm body: 1,000,000 rows, {:.1} MB",
+        body.len() as f64 / 1e6
+    );
+    let request = format!(
+        "POST /v1/rfm HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: text/csv\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let per = count.div_ceil(concurrency);
+    let start = Instant::now();
+    let tasks: Vec<_> = (0..concurrency)
+        .map(|_| tokio::spawn(connection(addr, request.clone(), per, deadline)))
+        .collect();
+    let mut latencies = Vec::new();
+    for task in tasks {
+        latencies.extend(task.await??);
+    }
+    let elapsed = start.elapsed();
+    latencies.sort();
+    let pct = |p: f64| {
+        let i = ((latencies.len() as f64 * p).ceil() as usize).saturating_sub(1);
+        latencies.get(i).copied().unwrap_or_default()
+    };
+    Ok(Outcome {
+        requests: latencies.len(),
+        rps: latencies.len() as f64 / elapsed.as_secs_f64(),
+        p50: pct(0.50),
+        p99: pct(0.99),
+    })
+}
+
 /// CPU per request of the calc handler's three steps, outside any server.
 fn handler_cost(body: &str) -> Result<()> {
     const N: u32 = 100_000;
@@ -247,6 +307,18 @@ fn main() -> Result<()> {
         if let (Some(trivial), Some(calc)) = (rates.first(), rates.last()) {
             println!("calc / trivial throughput: {:.2} (target >= 0.5)", calc / trivial);
         }
-        handler_cost(subscription)
+        handler_cost(subscription)?;
+        if s.rfm > 0 {
+            let o = rfm_scenario(ltv, s.rfm, 1).await?;
+            println!(
+                "POST /v1/rfm, 1M rows, one at a time: {} requests, {:.2} requests/s, {:.0} rows/s, p50 {:.0} ms, p99 {:.0} ms",
+                o.requests,
+                o.rps,
+                o.rps * 1e6,
+                o.p50.as_secs_f64() * 1e3,
+                o.p99.as_secs_f64() * 1e3
+            );
+        }
+        Ok(())
     })
 }
