@@ -14,6 +14,7 @@ mod date;
 mod docs;
 mod gen_data;
 mod gen_mrr;
+mod gen_sample;
 mod manifest;
 mod release;
 mod sha256;
@@ -41,6 +42,7 @@ fn main() -> ExitCode {
         "tidy" => tidy::run(rest),
         "gen-data" => gen_data::run(rest),
         "gen-mrr" => gen_mrr::run(rest),
+        "gen-sample" => gen_sample::run(rest),
         "bench" => bench::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}{}", gen_mrr::USAGE);
@@ -75,6 +77,8 @@ tasks:
   tidy                        check the architecture invariants (also a test of xtask)
   gen-data --customers N --out PATH [--seed S]
                               a seeded synthetic transactions CSV (`-` for stdout)
+  gen-sample [--check]        regenerate the sample bundled in `ltv report --sample`
+                              (crates/ltv-report/data); --check fails when it is stale
   bench [--rows-target customers] [--file PATH]
                               release-build `ltv` and time `ltv rfm|customers|cohort` on a
                               generated file

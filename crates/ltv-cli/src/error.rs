@@ -39,6 +39,22 @@ pub fn segments(err: SegmentsError) -> anyhow::Error {
     }
 }
 
+/// A report error phrased in terms of the flags.
+pub fn report(err: ltv_report::ReportError) -> anyhow::Error {
+    match err {
+        ltv_report::ReportError::InvalidOption {
+            field,
+            value,
+            allowed,
+        } => anyhow::anyhow!(
+            "invalid value for {}: must be {allowed}, got {value}",
+            flag(field)
+        ),
+        ltv_report::ReportError::Segments(e) => segments(e),
+        other => anyhow::Error::new(other),
+    }
+}
+
 /// The error and its causes on one line.
 pub fn one_line(err: &anyhow::Error) -> String {
     format!("{err:#}")

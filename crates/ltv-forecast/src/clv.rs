@@ -96,6 +96,8 @@ pub struct ClvReport {
     pub purchases: BgNbdFit,
     /// The spend model.
     pub spend: GammaGammaFit,
+    /// Days with a negative net amount (refunds), not counted as purchases.
+    pub refund_days: usize,
     /// One row per customer, in input order.
     pub customers: Vec<CustomerClv>,
 }
@@ -137,6 +139,7 @@ pub fn clv(summaries: &Summaries, request: &ClvRequest) -> Result<ClvReport, For
         discounting: DISCOUNTING,
         purchases,
         spend,
+        refund_days: summaries.refund_days,
         customers,
     })
 }

@@ -113,8 +113,7 @@ pub(crate) fn check_holdout_end(
 /// purchases in `histories` after the calibration end, up to `holdout_end` (inclusive).
 ///
 /// # Errors
-/// [`ForecastError::OutOfRange`] when `holdout_end` is not after the calibration end;
-/// [`ForecastError::History`] for a day with a negative net amount.
+/// [`ForecastError::OutOfRange`] when `holdout_end` is not after the calibration end.
 pub fn holdout(
     histories: &[CustomerHistory],
     summaries: &Summaries,
@@ -141,7 +140,7 @@ pub fn holdout(
         .collect();
     for (c, o) in summaries.customers.iter().zip(&obs) {
         let days = match by_id.get(c.customer_id.as_str()) {
-            Some(h) => merge_same_day(h)?,
+            Some(h) => merge_same_day(h).0,
             None => BTreeMap::new(),
         };
         let actual = days.range(calibration_end + 1..=holdout_end).count() as u64;

@@ -7,6 +7,7 @@
 //! Fader, Hardie & Lee (2005).
 
 use std::collections::BTreeMap;
+use std::ops::Bound;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -106,6 +107,8 @@ pub struct Summaries {
     pub without_purchases: usize,
     /// Purchases merged into another one on the same day (calibration period).
     pub merged_same_day: usize,
+    /// Days whose net amount was negative (refunds), not counted as purchases.
+    pub refund_days: usize,
 }
 
 /// Builds calibration summaries at `calibration_end` (a day number, inclusive).
@@ -115,7 +118,6 @@ pub struct Summaries {
 /// 1997-01-01 has T = 38.86 weeks at 1997-09-30.
 ///
 /// # Errors
-/// [`ForecastError::History`] for a day with a negative net amount;
 /// [`ForecastError::NotEnoughData`] when no customer bought on or before
 /// `calibration_end`.
 pub fn summarise(
@@ -124,9 +126,10 @@ pub fn summarise(
     unit: TimeUnit,
 ) -> Result<Summaries, ForecastError> {
     let mut customers = Vec::with_capacity(histories.len());
-    let (mut after, mut empty, mut merged) = (0, 0, 0);
+    let (mut after, mut empty, mut merged, mut refund_days) = (0, 0, 0, 0);
     for h in histories {
-        let days = merge_same_day(h)?;
+        let (days, left_out) = merge_same_day(h);
+        refund_days += left_out;
         let Some((&first, _)) = days.first_key_value() else {
             empty += 1;
             continue;
@@ -142,7 +145,8 @@ pub fn summarise(
             .count()
             - days.range(..=calibration_end).count();
         let repeat: Vec<Decimal> = days
-            .range(first + 1..=calibration_end)
+            // (first, calibration_end]: empty, not a panic, when first == calibration_end
+            .range((Bound::Excluded(first), Bound::Included(calibration_end)))
             .map(|(_, a)| *a)
             .collect();
         let last = days
@@ -176,30 +180,26 @@ pub fn summarise(
         first_purchase_after_calibration: after,
         without_purchases: empty,
         merged_same_day: merged,
+        refund_days,
     })
 }
 
-/// Purchases by day with same-day amounts summed. A refund (negative amount) may offset
-/// purchases of the same day; a day whose net amount is negative is an error, because
-/// these models count purchases and their values, not returns.
-pub(crate) fn merge_same_day(h: &CustomerHistory) -> Result<BTreeMap<i64, Decimal>, ForecastError> {
+/// Purchases by day with same-day amounts summed, and how many days were left out.
+///
+/// A refund (negative amount) offsets purchases of the same day. A day whose net amount
+/// is negative (a refund booked on a later day than its order) is not a purchase: these
+/// models count purchases and their values, not returns. Such days are left out and
+/// counted, so callers can say so. A day of amount 0 (a free order) is a purchase, as in
+/// the published CDNOW analyses.
+pub(crate) fn merge_same_day(h: &CustomerHistory) -> (BTreeMap<i64, Decimal>, usize) {
     let mut days = BTreeMap::new();
     for p in &h.purchases {
         *days.entry(p.day).or_insert(Decimal::ZERO) += p.amount;
     }
-    if let Some((day, amount)) = days
-        .iter()
-        .find(|(_, a)| a.is_sign_negative() && !a.is_zero())
-    {
-        return Err(ForecastError::History {
-            customer: h.customer_id.clone(),
-            message: format!(
-                "the purchases of {} add up to {amount}; the purchase models need amounts >= 0 per day",
-                crate::calendar::iso_date(*day)
-            ),
-        });
-    }
-    Ok(days)
+    let before = days.len();
+    days.retain(|_, amount| *amount >= Decimal::ZERO);
+    let left_out = before - days.len();
+    (days, left_out)
 }
 
 #[cfg(test)]
@@ -240,14 +240,36 @@ mod tests {
     }
 
     #[test]
-    fn negative_amount_is_an_error() {
+    fn first_purchase_on_the_calibration_end() {
         let h = vec![CustomerHistory {
             customer_id: "a".into(),
+            purchases: vec![p(28, 10)],
+        }];
+        let s = summarise(&h, 28, TimeUnit::Week).unwrap();
+        let a = &s.customers[0];
+        assert_eq!((a.frequency, a.recency, a.age), (0, 0.0, 0.0));
+    }
+
+    #[test]
+    fn refund_days_are_not_purchases_and_are_counted() {
+        let h = vec![CustomerHistory {
+            customer_id: "a".into(),
+            // a purchase, a later refund, a partly refunded purchase, a purchase
+            purchases: vec![p(0, 10), p(3, -4), p(7, 6), p(7, -9), p(14, 8)],
+        }];
+        let s = summarise(&h, 28, TimeUnit::Week).unwrap();
+        assert_eq!(s.refund_days, 2);
+        let a = &s.customers[0];
+        assert_eq!((a.frequency, a.recency), (1, 2.0));
+        assert_eq!(a.mean_repeat_spend, Some(Decimal::from(8)));
+        // only refunds: no purchase at all
+        let only = vec![CustomerHistory {
+            customer_id: "b".into(),
             purchases: vec![p(0, -1)],
         }];
         assert!(matches!(
-            summarise(&h, 1, TimeUnit::Day),
-            Err(ForecastError::History { .. })
+            summarise(&only, 1, TimeUnit::Day),
+            Err(ForecastError::NotEnoughData { .. })
         ));
     }
 }

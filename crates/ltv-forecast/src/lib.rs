@@ -61,6 +61,7 @@ pub mod purchases;
 mod quadrature;
 pub mod sbg;
 mod special;
+mod transactions;
 
 pub use bgnbd::{fit_bgnbd, BgNbdFit, BgNbdParams, Compressed, Observation};
 pub use calendar::iso_date;
@@ -76,3 +77,4 @@ pub use sbg::{
     fit_sbg, forecast_retention, CohortSurvivors, DerlPoint, RetentionForecast, RetentionRequest,
     SbgFit, SbgParams,
 };
+pub use transactions::histories;

@@ -24,6 +24,8 @@ pub struct PurchasesReport {
     pub first_purchase_after_calibration: usize,
     /// Purchases merged into another on the same day (calibration period).
     pub merged_same_day: usize,
+    /// Days with a negative net amount (refunds), not counted as purchases.
+    pub refund_days: usize,
     /// Expected repeat purchases of a new customer in its first 1, 4, 13, 26 and 52
     /// weeks (converted to the time unit).
     pub new_customer: Vec<NewCustomerPoint>,
@@ -83,6 +85,7 @@ pub fn forecast_purchases(
         calibration_end,
         first_purchase_after_calibration: summaries.first_purchase_after_calibration,
         merged_same_day: summaries.merged_same_day,
+        refund_days: summaries.refund_days,
         fit,
         new_customer,
         holdout,

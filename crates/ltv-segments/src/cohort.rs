@@ -41,6 +41,11 @@ pub enum CohortMetric {
     Revenue,
     /// Cumulative revenue through period k ÷ cohort size (money per customer).
     Ltv,
+    /// Share of the cohort still active in period k, counting a customer as active from
+    /// the first order through the period of the last one: never increases with k, so
+    /// it can feed a survival model (sBG). Recent periods understate it, since customers
+    /// who will order again have not yet.
+    Survival,
 }
 
 /// One cohort's row.
@@ -77,6 +82,8 @@ struct Acc {
     /// reach[r]: customers who can reach periods 0..=r.
     reach: Vec<u64>,
     active: Vec<u64>,
+    /// last[k]: customers whose last order is in period k.
+    last: Vec<u64>,
     revenue: Vec<Decimal>,
     /// Difference array of revenue over eligible customers (for cumulative LTV).
     ltv_diff: Vec<Decimal>,
@@ -88,6 +95,7 @@ impl Acc {
             size: 0,
             reach: vec![0; periods],
             active: vec![0; periods],
+            last: vec![0; periods],
             revenue: vec![Decimal::ZERO; periods],
             ltv_diff: vec![Decimal::ZERO; periods + 1],
         }
@@ -99,6 +107,9 @@ impl Acc {
             *a += b;
         }
         for (a, b) in self.active.iter_mut().zip(other.active) {
+            *a += b;
+        }
+        for (a, b) in self.last.iter_mut().zip(other.last) {
             *a += b;
         }
         for (a, b) in self.revenue.iter_mut().zip(other.revenue) {
@@ -219,6 +230,9 @@ pub fn cohorts(tx: &Transactions, by: CohortKey, metric: CohortMetric) -> Result
                         *d -= order.amount;
                     }
                 }
+                if let Some(l) = acc.last.get_mut(last_k) {
+                    *l += 1;
+                }
                 accs
             },
         )
@@ -240,13 +254,18 @@ pub fn cohorts(tx: &Transactions, by: CohortKey, metric: CohortMetric) -> Result
                 .unwrap_or_else(|| "unknown".into()),
             _ => label(by, first_period + i as i32),
         };
-        // eligible[k] = customers with reach >= k
+        // eligible[k] = customers with reach >= k; surviving[k] = last order in k or later
         let mut eligible = vec![0u64; periods];
-        let mut running = 0u64;
+        let mut surviving = vec![0u64; periods];
+        let (mut running, mut alive) = (0u64, 0u64);
         for k in (0..periods).rev() {
             running += acc.reach.get(k).copied().unwrap_or(0);
+            alive += acc.last.get(k).copied().unwrap_or(0);
             if let Some(e) = eligible.get_mut(k) {
                 *e = running;
+            }
+            if let Some(v) = surviving.get_mut(k) {
+                *v = alive;
             }
         }
         let mut cum = Decimal::ZERO;
@@ -268,6 +287,7 @@ pub fn cohorts(tx: &Transactions, by: CohortKey, metric: CohortMetric) -> Result
                 }
                 CohortMetric::Revenue => acc.revenue.get(k).copied().unwrap_or_default(),
                 CohortMetric::Ltv => cum / n,
+                CohortMetric::Survival => Decimal::from(surviving.get(k).copied().unwrap_or(0)) / n,
             };
             cells.push(Some(value.normalize()));
         }
@@ -383,6 +403,27 @@ mod tests {
             [Some(d("15")), Some(d("17.5")), Some(d("20"))]
         );
         assert_eq!(ch.rows[1].cells, [Some(d("8")), Some(d("8")), None]);
+    }
+
+    #[test]
+    fn survival_never_rises_where_retention_does() {
+        // a orders in months 0 and 2 (not 1): retention dips and recovers, survival not
+        let t = tx(&[
+            ("a", "ads", "2024-01-05", "10"),
+            ("b", "ads", "2024-01-20", "20"),
+            ("a", "ads", "2024-03-01", "5"),
+            ("c", "seo", "2024-02-10", "8"),
+        ]);
+        let ret = cohorts(&t, CohortKey::Month, CohortMetric::Retention).unwrap();
+        assert_eq!(
+            ret.rows[0].cells,
+            [Some(d("1")), Some(d("0")), Some(d("0.5"))]
+        );
+        let surv = cohorts(&t, CohortKey::Month, CohortMetric::Survival).unwrap();
+        assert_eq!(
+            surv.to_csv(),
+            "cohort,size,0,1,2\n2024-01,2,1,0.5,0.5\n2024-02,1,1,0,\n"
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ use crate::decimal_arg;
 mod calc;
 mod forecast;
 mod plan;
+mod report;
 mod saas;
 mod transactions;
 mod unit;
@@ -19,6 +20,7 @@ mod unit;
 pub use calc::*;
 pub use forecast::*;
 pub use plan::*;
+pub use report::*;
 pub use saas::*;
 pub use transactions::*;
 pub use unit::*;
@@ -101,6 +103,11 @@ pub enum Command {
         after_help = "Examples:\n  ltv forecast retention --survivors 1000,631,468,382,326,289,262,241\n  ltv forecast clv orders.csv --calibration-end 2024-06-30 --horizon-months 12 --margin 0.3"
     )]
     Forecast(ForecastCommand),
+    /// The whole analysis as one self-contained HTML report (charts, key numbers, plan).
+    #[command(
+        after_help = "Examples:\n  ltv report --sample -o report.html\n  ltv report orders.csv --cac channels.csv --plan initiatives.toml --margin 0.35 --currency ¥ --lang ja -o report.html\n  ltv report orders.csv --format outline"
+    )]
+    Report(ReportArgs),
 }
 
 /// Output format of commands that print one record.

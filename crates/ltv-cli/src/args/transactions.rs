@@ -9,14 +9,28 @@ use ltv_segments::{
     CohortKey, CohortMetric, CsvOptions, DateFormat, Day, LoadOptions, TransactionColumns,
 };
 
-/// The transactions input: `FILE` plus column mapping, date format, delimiter,
-/// `--skip-invalid` and `--as-of`. Flatten it into a command with
-/// `#[command(flatten)]`.
+/// The transactions input: `FILE` plus the reading flags ([`ReadArgs`]). Flatten it
+/// into a command with `#[command(flatten)]`.
 #[derive(Debug, Clone, Args)]
 pub struct TransactionArgs {
     /// Transactions CSV with a header, one row per order (`-` reads stdin).
     #[arg(value_name = "FILE")]
     pub file: String,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+impl TransactionArgs {
+    /// The library's load options for these flags (`progress` when stderr is a terminal).
+    pub fn load_options(&self, progress: Option<fn(u64, u64)>) -> LoadOptions {
+        self.read.load_options(progress)
+    }
+}
+
+/// How to read a transactions file: column mapping, date format, delimiter,
+/// `--skip-invalid` and `--as-of` (for commands whose FILE is optional, like `report`).
+#[derive(Debug, Clone, Args)]
+pub struct ReadArgs {
     /// Column with the customer id.
     #[arg(long, value_name = "NAME", default_value = "customer_id")]
     pub customer_col: String,
@@ -45,7 +59,7 @@ pub struct TransactionArgs {
     pub as_of: Option<Day>,
 }
 
-impl TransactionArgs {
+impl ReadArgs {
     /// The library's load options for these flags (`progress` when stderr is a terminal).
     pub fn load_options(&self, progress: Option<fn(u64, u64)>) -> LoadOptions {
         LoadOptions {
@@ -176,6 +190,9 @@ pub enum CohortMetricArg {
     Revenue,
     /// Cumulative revenue through the period ÷ cohort size.
     Ltv,
+    /// Share still active (first order through last order period); never rises, so
+    /// `ltv forecast retention --cohorts` can fit it.
+    Survival,
 }
 
 impl From<CohortMetricArg> for CohortMetric {
@@ -184,6 +201,7 @@ impl From<CohortMetricArg> for CohortMetric {
             CohortMetricArg::Retention => CohortMetric::Retention,
             CohortMetricArg::Revenue => CohortMetric::Revenue,
             CohortMetricArg::Ltv => CohortMetric::Ltv,
+            CohortMetricArg::Survival => CohortMetric::Survival,
         }
     }
 }

@@ -24,7 +24,7 @@ pub fn run(args: &CohortArgs, out: &mut dyn Write) -> Result<()> {
                 let mut cells = vec![row.cohort.clone(), row.size.to_string()];
                 cells.extend(row.cells.iter().map(|c| match (c, matrix.metric) {
                     (None, _) => String::new(),
-                    (Some(v), CohortMetric::Retention) => percent(*v),
+                    (Some(v), CohortMetric::Retention | CohortMetric::Survival) => percent(*v),
                     (Some(v), _) => money(*v),
                 }));
                 t.push(cells);
@@ -33,6 +33,9 @@ pub fn run(args: &CohortArgs, out: &mut dyn Write) -> Result<()> {
                 CohortMetric::Retention => "share of the cohort ordering in period k",
                 CohortMetric::Revenue => "revenue in period k",
                 CohortMetric::Ltv => "cumulative revenue through period k per customer",
+                CohortMetric::Survival => {
+                    "share of the cohort still active in period k (first through last order)"
+                }
             };
             let unit = match args.by {
                 crate::args::CohortKeyArg::Week => "weeks",

@@ -6,14 +6,19 @@ use std::io::{IsTerminal, Write};
 use anyhow::Result;
 use ltv_segments::Transactions;
 
-use crate::args::TransactionArgs;
+use crate::args::{ReadArgs, TransactionArgs};
 
 /// Loads the file named by `args`, reporting skipped rows (and progress when stderr is
 /// a terminal) on stderr.
 pub(crate) fn transactions(args: &TransactionArgs) -> Result<Transactions> {
+    read(&args.file, &args.read)
+}
+
+/// Loads `file` with the reading flags `args`, reporting as [`transactions`] does.
+pub(crate) fn read(file: &str, args: &ReadArgs) -> Result<Transactions> {
     let terminal = std::io::stderr().is_terminal();
     let options = args.load_options(terminal.then_some(progress as fn(u64, u64)));
-    let tx = Transactions::open(&args.file, args.delimiter, &options);
+    let tx = Transactions::open(file, args.delimiter, &options);
     if terminal {
         eprint!("\r\x1b[K");
     }

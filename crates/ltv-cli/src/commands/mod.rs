@@ -13,6 +13,7 @@ mod levers;
 pub(crate) mod load;
 mod plan;
 mod plan_file;
+mod report;
 mod rfm;
 mod roi;
 mod saas;
@@ -33,6 +34,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Levers(args) => levers::run(&args, out),
         Command::Plan(args) => plan::run(&args, out),
         Command::Roi(args) => roi::run(&args, out),
+        Command::Report(args) => report::run(&args, out),
         Command::Saas(args) => saas::run(&args, out),
         Command::Customers(args) => customers::run(&args, out),
         Command::Rfm(args) => rfm::run(&args, out),

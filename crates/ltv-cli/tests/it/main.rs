@@ -51,5 +51,6 @@ mod calc;
 mod errors;
 mod forecast;
 mod plan;
+mod report;
 mod saas;
 mod segments;

@@ -6,7 +6,7 @@ use anyhow::Result;
 use ltv_core::present::money;
 use ltv_forecast::{forecast_clv, iso_date, ClvReport, ClvRequest};
 
-use super::{error, histories, num, pct, warn};
+use super::{error, histories, num, pct, warn, warn_refunds};
 use crate::args::{ClvArgs, TableFormat};
 use crate::commands::{csv_out, load};
 use crate::output::{self, KvTable, Table};
@@ -26,6 +26,7 @@ pub fn run(args: &ClvArgs, out: &mut dyn Write) -> Result<()> {
     )
     .map_err(error)?;
     warn(&report.spend.warnings);
+    warn_refunds(report.refund_days);
     match args.format.format {
         TableFormat::Json => output::write(out, &output::json(&report)?),
         TableFormat::Csv => {

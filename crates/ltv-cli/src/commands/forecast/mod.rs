@@ -8,8 +8,7 @@ mod spend;
 use std::io::Write;
 
 use anyhow::Result;
-use ltv_forecast::{CustomerHistory, ForecastError, Purchase};
-use ltv_segments::Transactions;
+use ltv_forecast::{histories, ForecastError};
 
 use crate::args::ForecastCommand;
 use crate::error::flag;
@@ -23,21 +22,13 @@ pub fn run(cmd: ForecastCommand, out: &mut dyn Write) -> Result<()> {
     }
 }
 
-/// The loaded transactions as the neutral purchase histories of `ltv-forecast`.
-fn histories(tx: &Transactions) -> Vec<CustomerHistory> {
-    tx.customers()
-        .map(|c| CustomerHistory {
-            customer_id: c.id.to_string(),
-            purchases: c
-                .orders
-                .iter()
-                .map(|o| Purchase {
-                    day: i64::from(o.day.days()),
-                    amount: o.amount,
-                })
-                .collect(),
-        })
-        .collect()
+/// Says on stderr how many refund days the purchase models left out.
+fn warn_refunds(days: usize) {
+    if days > 0 {
+        eprintln!(
+            "warning: {days} customer-days with a negative net amount (refunds) were not counted as purchases"
+        );
+    }
 }
 
 /// Prints the library's warnings on stderr.

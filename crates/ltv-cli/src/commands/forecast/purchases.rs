@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::Result;
 use ltv_forecast::{forecast_purchases, iso_date, PurchasesReport};
 
-use super::{error, histories, num};
+use super::{error, histories, num, warn_refunds};
 use crate::args::{Format, PurchasesArgs};
 use crate::commands::load;
 use crate::output::{self, KvTable, Table};
@@ -19,6 +19,7 @@ pub fn run(args: &PurchasesArgs, out: &mut dyn Write) -> Result<()> {
         args.time_unit.into(),
     )
     .map_err(error)?;
+    warn_refunds(report.refund_days);
     let text = match args.format.format {
         Format::Json => output::json(&report)?,
         Format::Text => render(&report),

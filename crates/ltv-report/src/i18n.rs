@@ -1,0 +1,16 @@
+//! The report's two languages: the planner's [`Lang`], plus picking a text by language.
+
+pub use ltv_planner::Lang;
+
+/// The English or the Japanese text.
+pub fn t<'a>(lang: Lang, en: &'a str, ja: &'a str) -> &'a str {
+    match lang {
+        Lang::En => en,
+        Lang::Ja => ja,
+    }
+}
+
+/// `<html lang>` code.
+pub fn code(lang: Lang) -> &'static str {
+    t(lang, "en", "ja")
+}
