@@ -49,7 +49,7 @@ pub fn report(err: ltv_report::ReportError) -> anyhow::Error {
             field,
             value,
             allowed,
-        } => out_of_range(field, &allowed, value),
+        } => out_of_range(field, allowed, value),
         ltv_report::ReportError::Segments(e) => segments(e),
         other => anyhow::Error::new(other),
     }

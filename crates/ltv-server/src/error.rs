@@ -192,6 +192,144 @@ impl From<CoreError> for ApiError {
     }
 }
 
+impl From<ltv_segments::SegmentsError> for ApiError {
+    fn from(err: ltv_segments::SegmentsError) -> Self {
+        use ltv_segments::SegmentsError as S;
+        let message = err.to_string();
+        match err {
+            S::Data(data) => ApiError::InvalidData {
+                message,
+                field: Some(data.column),
+                line: Some(data.line),
+                column: None,
+            },
+            S::UnknownColumn { column, .. } => ApiError::InvalidData {
+                message,
+                field: Some(column),
+                line: Some(1),
+                column: None,
+            },
+            S::InvalidOption { field, .. } => ApiError::BadValue {
+                code: "out_of_range",
+                field: Some(field.to_owned()),
+                message,
+            },
+            S::SegmentMap { .. } => ApiError::BadValue {
+                code: "invalid_value",
+                field: Some("segments".to_owned()),
+                message,
+            },
+            S::Core(core) => core.into(),
+            S::Io { .. } | S::Header { .. } | S::NoData { .. } => ApiError::InvalidData {
+                message,
+                field: None,
+                line: None,
+                column: None,
+            },
+        }
+    }
+}
+
+impl From<ltv_saas::SaasError> for ApiError {
+    fn from(err: ltv_saas::SaasError) -> Self {
+        use ltv_saas::SaasError as S;
+        let message = err.to_string();
+        let line = match &err {
+            S::NegativeMrr { line, .. } | S::Event { line, .. } => Some(*line),
+            S::DuplicateRow { second_line, .. } => Some(*second_line),
+            _ => None,
+        };
+        match err {
+            S::Core(core) => core.into(),
+            S::Data(data) => data.into(),
+            _ => ApiError::InvalidData {
+                message,
+                field: None,
+                line,
+                column: None,
+            },
+        }
+    }
+}
+
+impl From<ltv_forecast::ForecastError> for ApiError {
+    fn from(err: ltv_forecast::ForecastError) -> Self {
+        use ltv_forecast::ForecastError as F;
+        let message = err.to_string();
+        let data = |line: Option<usize>, column: Option<usize>| ApiError::InvalidData {
+            message: message.clone(),
+            field: None,
+            line: line.map(|l| l as u64),
+            column: column.map(|c| c as u64),
+        };
+        match err {
+            F::OutOfRange { field, .. } => ApiError::BadValue {
+                code: "out_of_range",
+                field: Some(field.to_owned()),
+                message,
+            },
+            F::NotRepresentable { field, .. } => ApiError::BadValue {
+                code: "overflow",
+                field: Some(field.to_owned()),
+                message,
+            },
+            F::Matrix { line, column, .. } => data(Some(line), Some(column)),
+            F::NotEnoughData { .. }
+            | F::Survivors { .. }
+            | F::NonPositiveSpend { .. }
+            | F::History { .. } => data(None, None),
+        }
+    }
+}
+
+impl From<ltv_planner::PlanError> for ApiError {
+    fn from(err: ltv_planner::PlanError) -> Self {
+        use ltv_planner::PlanError;
+        let message = err.to_string();
+        let field = err.field();
+        match err {
+            // A file that does not parse, or a bad value at a known place in it.
+            PlanError::Parse {
+                location: Some(at), ..
+            }
+            | PlanError::Invalid {
+                location: Some(at), ..
+            } => ApiError::InvalidData {
+                message,
+                field,
+                line: Some(at.line as u64),
+                column: Some(at.column as u64),
+            },
+            PlanError::Parse { location: None, .. } => ApiError::InvalidData {
+                message,
+                field,
+                line: None,
+                column: None,
+            },
+            PlanError::Invalid { .. } => ApiError::BadValue {
+                code: "out_of_range",
+                message,
+                field,
+            },
+            PlanError::UnknownInitiative { .. } => ApiError::BadValue {
+                code: "unknown_initiative",
+                message,
+                field,
+            },
+            PlanError::Core { source, .. } => ApiError::BadValue {
+                code: ApiError::from(source).code(),
+                message,
+                field,
+            },
+            PlanError::Overflow { .. } => ApiError::BadValue {
+                code: "overflow",
+                message,
+                field,
+            },
+        }
+    }
+}
+
 /// The JSON body of every error response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct ErrorBody {
@@ -203,8 +341,8 @@ pub struct ErrorBody {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Stable machine-readable code: `out_of_range`, `invalid_value`, `overflow`,
-    /// `malformed_json`, `inexact_number`, `invalid_json`, `invalid_query`,
-    /// `invalid_data`, `not_found`, `method_not_allowed`, `payload_too_large`,
+    /// `unknown_initiative`, `malformed_json`, `malformed_body`, `inexact_number`,
+    /// `invalid_json`, `invalid_query`, `invalid_data`, `not_found`, `method_not_allowed`, `payload_too_large`,
     /// `unsupported_media_type`, `busy`, `timeout`, `internal`.
     pub code: String,
     /// What is wrong, in one lower-case line.

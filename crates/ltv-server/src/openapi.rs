@@ -10,7 +10,7 @@ use utoipa::OpenApi;
 
 use crate::error::ErrorBody;
 
-/// The document's fixed part; the paths are added by [`crate::routes::api`].
+/// The document's fixed part; the paths are added with the routes (`routes::api()`).
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -25,6 +25,10 @@ use crate::error::ErrorBody;
     tags(
         (name = "calc", description = "LTV by business model"),
         (name = "unit economics", description = "CAC, LTV/CAC and payback"),
+        (name = "plan", description = "Levers, ranked initiatives and ROI cases"),
+        (name = "forecast", description = "Probabilistic retention and purchase models"),
+        (name = "saas", description = "SaaS metrics from monthly MRR"),
+        (name = "segments", description = "Customers, RFM, cohorts and channels from transactions"),
         (name = "service", description = "Health and this document")
     )
 )]

@@ -90,4 +90,3 @@ fn month(raw: &str) -> Result<Month, String> {
 }
 
 // the same rule as the transaction commands' --delimiter (args/transactions.rs)
-

@@ -38,21 +38,33 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             message: "request body is empty: send a JSON object".to_owned(),
         });
     }
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(rejection)?;
-    de.end().map_err(|e| ApiError::MalformedJson {
-        message: format!("malformed JSON: {e}"),
-    })?;
+    // Fast path without path tracking; on failure, parse again to name the field.
+    let value = match serde_json::from_slice(bytes) {
+        Ok(value) => value,
+        Err(_) => {
+            let mut de = serde_json::Deserializer::from_slice(bytes);
+            let value: T = serde_path_to_error::deserialize(&mut de).map_err(rejection)?;
+            de.end().map_err(|e| ApiError::MalformedJson {
+                message: format!("malformed JSON: {e}"),
+            })?;
+            value
+        }
+    };
     if let Some(number) = first_inexact_number(bytes) {
-        return Err(ApiError::BadValue {
-            code: "inexact_number",
-            field: None,
-            message: format!(
-                "number {number} has more digits than a JSON number carries exactly: send it as a string, \"{number}\""
-            ),
-        });
+        return Err(inexact(number));
     }
     Ok(value)
+}
+
+/// The error for a JSON number that would lose digits.
+pub(crate) fn inexact(number: &str) -> ApiError {
+    ApiError::BadValue {
+        code: "inexact_number",
+        field: None,
+        message: format!(
+            "number {number} has more digits than a JSON number carries exactly: send it as a string, \"{number}\""
+        ),
+    }
 }
 
 fn rejection(err: serde_path_to_error::Error<serde_json::Error>) -> ApiError {

@@ -2,11 +2,13 @@
 
 mod body;
 mod csv;
+mod document;
 mod exact_numbers;
 mod json;
 mod query;
 
 pub use body::BodyReader;
 pub use csv::CsvBody;
+pub use document::{Document, DocumentFormat};
 pub use json::{parse as parse_json, require_content_type, ApiJson};
 pub use query::ApiQuery;

@@ -6,6 +6,10 @@
 //! and its OpenAPI entry are registered together and cannot drift apart.
 
 mod calc;
+mod forecast;
+mod planner;
+mod saas;
+mod segments;
 mod service;
 mod unit;
 
@@ -28,4 +32,10 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(calc::ecommerce))
         .routes(routes!(unit::cac))
         .routes(routes!(unit::unit_economics))
+        .routes(routes!(planner::levers))
+        .routes(routes!(planner::plan))
+        .routes(routes!(planner::roi))
+        .routes(routes!(forecast::retention))
+        .routes(routes!(saas::saas))
+        .routes(routes!(segments::rfm_scores))
 }

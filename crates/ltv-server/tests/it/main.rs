@@ -10,11 +10,16 @@ use ltv_server::{router, AppState};
 use serde_json::Value;
 use tower::ServiceExt;
 
+mod binary;
 mod csv_stream;
 mod e2e;
 mod endpoints;
 mod errors;
+mod forecast;
+mod planner;
 mod props;
+mod saas;
+mod segments;
 mod service;
 
 /// A response, its body parsed as JSON (or `Value::Null` for a non-JSON body).
@@ -66,6 +71,13 @@ fn cli_json(args: &[&str]) -> Value {
     let mut out = Vec::new();
     ltv_cli::run(all, &mut out).unwrap();
     serde_json::from_slice(&out).unwrap()
+}
+
+/// A file for the CLI to read, unique to this test process.
+fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("ltv-server-it-{}-{name}", std::process::id()));
+    std::fs::write(&path, text).unwrap();
+    path
 }
 
 /// Every JSON endpoint with a valid body, the equivalent CLI arguments, and a body

@@ -16,6 +16,12 @@ const PATHS: &[&str] = &[
     "/v1/calc/ecommerce",
     "/v1/cac",
     "/v1/unit-economics",
+    "/v1/levers",
+    "/v1/plan",
+    "/v1/roi?initiative=x",
+    "/v1/forecast/retention?periods=3",
+    "/v1/saas",
+    "/v1/rfm",
     "/healthz",
     "/openapi.json",
     "/nope",
@@ -86,6 +92,7 @@ fn content_type() -> impl Strategy<Value = Option<&'static str>> {
         4 => Just(Some("application/json")),
         1 => Just(Some("text/csv")),
         1 => Just(Some("application/json; charset=latin1")),
+        1 => Just(Some("application/toml")),
         1 => Just(None),
     ]
 }
