@@ -49,6 +49,8 @@ pub(crate) fn check_all() -> Result<(), String> {
 
     cargo_with_env(DOC, DOC_ENV)?;
     crate::docs::check()?;
+    // the sample bundled in `ltv report --sample` is what `gen-sample` makes
+    crate::gen_sample::run(&["--check".to_owned()])?;
     Ok(())
 }
 
@@ -83,6 +85,7 @@ mod tests {
             "cargo xtask snapshots \"$INSTA_SNAPSHOT_REFERENCES_FILE\"".to_string(),
             shown("cargo", DOC, DOC_ENV),
             "cargo xtask docs --check".to_string(),
+            "cargo xtask gen-sample --check".to_string(),
         ];
         let mut from = 0;
         for line in &expected {

@@ -32,8 +32,12 @@ mod error;
 mod i18n;
 pub mod sample;
 mod sections;
+mod upload_page;
+mod uploads;
 
 pub use build::{build, ReportInput, ReportOptions};
 pub use document::{Chart, Document, Figure, Section, Table};
 pub use error::ReportError;
 pub use i18n::Lang;
+pub use upload_page::upload_page;
+pub use uploads::{from_uploads, Upload, Uploads};

@@ -282,6 +282,33 @@ impl From<ltv_forecast::ForecastError> for ApiError {
     }
 }
 
+impl From<ltv_report::ReportError> for ApiError {
+    fn from(err: ltv_report::ReportError) -> Self {
+        use ltv_report::ReportError as R;
+        match err {
+            R::Segments(e) => e.into(),
+            R::Forecast(e) => e.into(),
+            R::Plan(e) => e.into(),
+            R::Core(e) => e.into(),
+            R::InvalidOption { field, .. } => ApiError::BadValue {
+                code: "out_of_range",
+                message: err.to_string(),
+                field: Some(field.to_owned()),
+            },
+            R::Unavailable(message) => ApiError::InvalidData {
+                message,
+                field: None,
+                line: None,
+                column: None,
+            },
+            R::Chart(detail) | R::Template(detail) => {
+                tracing::error!(%detail, "rendering the report");
+                ApiError::Internal
+            }
+        }
+    }
+}
+
 impl From<ltv_planner::PlanError> for ApiError {
     fn from(err: ltv_planner::PlanError) -> Self {
         use ltv_planner::PlanError;

@@ -56,18 +56,21 @@ pub fn router(state: AppState) -> Router {
 pub fn routes() -> Router<AppState> {
     let (routes, doc) = routes::api().split_for_parts();
     let doc: Arc<str> = openapi_json(&doc).into();
-    routes.route(
-        "/openapi.json",
-        get(move || {
-            let doc = Arc::clone(&doc);
-            async move {
-                (
-                    [(header::CONTENT_TYPE, "application/json")],
-                    doc.to_string(),
-                )
-            }
-        }),
-    )
+    routes
+        .route("/", get(routes::report::index))
+        .route("/sample", get(routes::report::sample))
+        .route(
+            "/openapi.json",
+            get(move || {
+                let doc = Arc::clone(&doc);
+                async move {
+                    (
+                        [(header::CONTENT_TYPE, "application/json")],
+                        doc.to_string(),
+                    )
+                }
+            }),
+        )
 }
 
 /// The OpenAPI document as pretty JSON (what `ltv-server --print-openapi` prints).

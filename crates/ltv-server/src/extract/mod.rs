@@ -7,6 +7,7 @@ mod exact_numbers;
 mod json;
 mod query;
 
+pub(crate) use body::check_declared_length;
 pub use body::BodyReader;
 pub use csv::CsvBody;
 pub use document::{Document, DocumentFormat};

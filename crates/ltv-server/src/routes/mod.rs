@@ -8,6 +8,7 @@
 mod calc;
 mod forecast;
 mod planner;
+pub(crate) mod report;
 mod saas;
 mod segments;
 mod service;
@@ -38,4 +39,13 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(forecast::retention))
         .routes(routes!(saas::saas))
         .routes(routes!(segments::rfm_scores))
+        .routes({
+            // the upload enforces --max-body-mb itself, while it streams
+            let (schemas, paths, method) = routes!(report::report);
+            (
+                schemas,
+                paths,
+                method.layer(axum::extract::DefaultBodyLimit::disable()),
+            )
+        })
 }

@@ -11,6 +11,7 @@ use serde_json::Value;
 use tower::ServiceExt;
 
 mod binary;
+mod browser;
 mod csv_stream;
 mod e2e;
 mod endpoints;
@@ -18,6 +19,7 @@ mod errors;
 mod forecast;
 mod planner;
 mod props;
+mod report;
 mod saas;
 mod segments;
 mod service;

@@ -1,0 +1,312 @@
+//! The report in the server: `GET /` (the upload page), `GET /sample` (the bundled
+//! sample's report) and `POST /v1/report` (a `multipart/form-data` upload → the HTML
+//! report, as `ltv report`).
+//!
+//! A browser (`Accept: text/html`) that sends a bad upload gets the upload page back
+//! with the error shown on it; an API client gets the usual JSON error.
+
+use axum::extract::{FromRequest, Multipart, Query, Request, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{Html, IntoResponse, Response};
+use ltv_core::Decimal;
+use ltv_report::{from_uploads, upload_page, Lang, ReportOptions, Upload, Uploads};
+use ltv_segments::{CsvOptions, DateFormat, Day, LoadOptions, TransactionColumns};
+use serde::Deserialize;
+
+use crate::error::ApiError;
+use crate::extract::require_content_type;
+use crate::openapi::CsvErrors;
+use crate::state::AppState;
+
+/// `?lang=en|ja` of the pages.
+#[derive(Debug, Default, Deserialize)]
+pub struct LangQuery {
+    #[serde(default)]
+    lang: Option<String>,
+}
+
+fn lang_of(raw: Option<&str>) -> Result<Lang, ApiError> {
+    match raw.unwrap_or("en") {
+        "en" | "" => Ok(Lang::En),
+        "ja" => Ok(Lang::Ja),
+        other => Err(ApiError::BadValue {
+            code: "out_of_range",
+            message: format!("lang must be en or ja, got {other}"),
+            field: Some("lang".into()),
+        }),
+    }
+}
+
+/// `GET /`: the upload page.
+pub async fn index(Query(q): Query<LangQuery>) -> Result<Html<String>, ApiError> {
+    let lang = lang_of(q.lang.as_deref())?;
+    Ok(Html(upload_page(lang, None)?))
+}
+
+/// `GET /sample`: the report of the bundled sample.
+pub async fn sample(
+    State(state): State<AppState>,
+    Query(q): Query<LangQuery>,
+) -> Result<Html<String>, ApiError> {
+    let lang = lang_of(q.lang.as_deref())?;
+    let html = state
+        .pool()
+        .run(move || ltv_report::sample::report(lang).and_then(|doc| doc.to_html()))
+        .await?;
+    Ok(Html(html))
+}
+
+/// The LTV report as one self-contained HTML page (as `ltv report`).
+///
+/// A `multipart/form-data` upload: file `transactions` (required; CSV), files `cac` (`channel,spend[,new_customers]`)
+/// and `plan` (initiatives, TOML or `.json`), and the text fields `lang` (en, ja),
+/// `margin`, `currency`, `horizon_months`, `discount_rate`, `as_of`, `customer_col`,
+/// `date_col`, `amount_col`, `channel_col`, `date_format`, `delimiter`, `skip_invalid`
+/// (the flags of `ltv report`).
+#[utoipa::path(post, path = "/v1/report", tag = "report",
+    request_body(content = String, content_type = "multipart/form-data",
+        description = "transactions (file, required), cac (file), plan (file), and the options as text fields"),
+    responses((status = 200, description = "The report", content_type = "text/html", body = String), CsvErrors))]
+pub async fn report(State(state): State<AppState>, headers: HeaderMap, req: Request) -> Response {
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    match make(&state, req).await {
+        Ok(html) => Html(html).into_response(),
+        Err((lang, err)) if wants_html => error_page(lang, &err),
+        Err((_, err)) => err.into_response(),
+    }
+}
+
+/// The upload page with the error above the form, under the error's status.
+fn error_page(lang: Lang, err: &ApiError) -> Response {
+    let message = err.to_string();
+    match upload_page(lang, Some(&message)) {
+        Ok(page) => (err.status(), Html(page)).into_response(),
+        Err(_) => err.clone().into_response(),
+    }
+}
+
+type Failure = (Lang, ApiError);
+
+async fn make(state: &AppState, req: Request) -> Result<String, Failure> {
+    let limit = state.limits().max_body_bytes;
+    let fail = |e: ApiError| (Lang::En, e);
+    require_content_type(&req, "multipart/form-data", |m| m == "multipart/form-data")
+        .map_err(fail)?;
+    crate::extract::check_declared_length(&req, limit).map_err(fail)?;
+    let mut multipart = Multipart::from_request(req, state)
+        .await
+        .map_err(|e| fail(bad_form(e.body_text())))?;
+    let mut form = Form::default();
+    let mut total = 0usize;
+    while let Some(mut field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| fail(bad_form(e.body_text())))?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field.file_name().map(str::to_owned);
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field
+            .chunk()
+            .await
+            .map_err(|e| fail(bad_form(e.body_text())))?
+        {
+            total += chunk.len();
+            if total > limit {
+                return Err(fail(ApiError::PayloadTooLarge { limit_bytes: limit }));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        form.add(name, file_name, bytes).map_err(fail)?;
+    }
+    let lang = lang_of(form.text("lang")).map_err(fail)?;
+    let fail = |e: ApiError| (lang, e);
+    let (uploads, options) = form.into_request(lang).map_err(fail)?;
+    let html = state
+        .pool()
+        .run(move || from_uploads(uploads, &options).and_then(|doc| doc.to_html()))
+        .await
+        .map_err(fail)?;
+    Ok(html)
+}
+
+fn bad_form(message: String) -> ApiError {
+    ApiError::BadValue {
+        code: "invalid_form",
+        message: format!("the upload is not a valid multipart form: {message}"),
+        field: None,
+    }
+}
+
+/// The fields of the upload.
+#[derive(Debug, Default)]
+struct Form {
+    transactions: Option<Upload>,
+    cac: Option<Upload>,
+    plan: Option<Upload>,
+    texts: Vec<(String, String)>,
+}
+
+impl Form {
+    fn add(
+        &mut self,
+        name: String,
+        file_name: Option<String>,
+        bytes: Vec<u8>,
+    ) -> Result<(), ApiError> {
+        let file = |bytes: Vec<u8>| -> Option<Upload> {
+            // a browser sends an empty part for a file input left empty
+            (!bytes.is_empty() || file_name.as_deref().is_some_and(|n| !n.is_empty())).then(|| {
+                Upload {
+                    name: file_name
+                        .clone()
+                        .filter(|n| !n.is_empty())
+                        .unwrap_or_else(|| name.clone()),
+                    bytes,
+                }
+            })
+        };
+        match name.as_str() {
+            "transactions" => self.transactions = file(bytes),
+            "cac" => self.cac = file(bytes),
+            "plan" => self.plan = file(bytes),
+            _ => {
+                let text = String::from_utf8(bytes).map_err(|_| ApiError::BadValue {
+                    code: "invalid_form",
+                    message: format!("form field {name} is not UTF-8 text"),
+                    field: Some(name.clone()),
+                })?;
+                self.texts.push((name, text.trim().to_owned()));
+            }
+        }
+        Ok(())
+    }
+
+    /// A non-empty text field.
+    fn text(&self, name: &str) -> Option<&str> {
+        self.texts
+            .iter()
+            .rev()
+            .find(|(n, v)| n == name && !v.is_empty())
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn decimal(&self, name: &'static str) -> Result<Option<Decimal>, ApiError> {
+        self.text(name)
+            .map(|v| {
+                v.parse::<Decimal>().map_err(|_| ApiError::BadValue {
+                    code: "invalid_value",
+                    message: format!("{name} must be a decimal number, got '{v}'"),
+                    field: Some(name.into()),
+                })
+            })
+            .transpose()
+    }
+
+    fn into_request(self, lang: Lang) -> Result<(Uploads, ReportOptions), ApiError> {
+        const KNOWN: [&str; 13] = [
+            "lang",
+            "margin",
+            "currency",
+            "horizon_months",
+            "discount_rate",
+            "as_of",
+            "customer_col",
+            "date_col",
+            "amount_col",
+            "channel_col",
+            "date_format",
+            "delimiter",
+            "skip_invalid",
+        ];
+        if let Some((unknown, _)) = self
+            .texts
+            .iter()
+            .find(|(n, _)| !KNOWN.contains(&n.as_str()))
+        {
+            return Err(ApiError::BadValue {
+                code: "unknown_field",
+                message: format!(
+                    "unknown form field {unknown}; the fields are transactions, cac, plan, {}",
+                    KNOWN.join(", ")
+                ),
+                field: Some(unknown.clone()),
+            });
+        }
+        let mut options = ReportOptions {
+            lang,
+            ..ReportOptions::default()
+        };
+        if let Some(m) = self.decimal("margin")? {
+            options.margin = m;
+        }
+        if let Some(d) = self.decimal("discount_rate")? {
+            options.discount_rate = d;
+        }
+        if let Some(h) = self.text("horizon_months") {
+            options.horizon_months = h.parse().map_err(|_| ApiError::BadValue {
+                code: "invalid_value",
+                message: format!("horizon_months must be a whole number of months, got '{h}'"),
+                field: Some("horizon_months".into()),
+            })?;
+        }
+        if let Some(c) = self.text("currency") {
+            options.currency = c.to_owned();
+        }
+        let as_of = self
+            .text("as_of")
+            .map(|v| {
+                v.parse::<Day>().map_err(|e| ApiError::BadValue {
+                    code: "invalid_value",
+                    message: format!("as_of: {e}"),
+                    field: Some("as_of".into()),
+                })
+            })
+            .transpose()?;
+        let delimiter = match self.text("delimiter").unwrap_or(",").as_bytes() {
+            b"tab" => b'\t',
+            [c] if c.is_ascii() && *c != b'"' => *c,
+            _ => {
+                return Err(ApiError::BadValue {
+                    code: "invalid_value",
+                    message: "delimiter must be one ASCII character other than a quote, or `tab`"
+                        .into(),
+                    field: Some("delimiter".into()),
+                })
+            }
+        };
+        let column = |name: &str, default: &str| self.text(name).unwrap_or(default).to_owned();
+        let read = LoadOptions {
+            columns: TransactionColumns {
+                customer: column("customer_col", "customer_id"),
+                date: column("date_col", "order_date"),
+                amount: column("amount_col", "amount"),
+                channel: self.text("channel_col").map(str::to_owned),
+            },
+            date_format: DateFormat::from_option(self.text("date_format")),
+            csv: CsvOptions {
+                skip_invalid: matches!(self.text("skip_invalid"), Some("true" | "on" | "1")),
+                progress: None,
+            },
+            as_of,
+        };
+        let transactions = self.transactions.ok_or_else(|| ApiError::BadValue {
+            code: "missing_field",
+            message: "the form has no transactions file (field `transactions`)".into(),
+            field: Some("transactions".into()),
+        })?;
+        Ok((
+            Uploads {
+                transactions,
+                read,
+                delimiter,
+                cac: self.cac,
+                plan: self.plan,
+            },
+            options,
+        ))
+    }
+}
