@@ -186,7 +186,8 @@ fn aggregate(cohorts: &[CohortSurvivors]) -> Result<Counts, ForecastError> {
                     t + 1,
                     format!(
                         "survivors must not increase, got {} after {} (sBG models contractual churn: \
-                         counts of customers who never left, not of customers active in a period)",
+                         counts of customers who never left, not of customers active in a period; \
+                         from transactions, use `ltv cohort --metric survival`)",
                         pair[1], pair[0]
                     ),
                 ));

@@ -77,12 +77,40 @@ fn retention_from_cohort_matrix() {
     assert_snapshot!("retention_cohorts_text", out);
 }
 
+/// The survival matrix of `ltv cohort` fits sBG directly: transactions → cohorts → sBG.
+#[test]
+fn retention_from_the_survival_cohorts_of_transactions() {
+    let matrix = ok(&[
+        "cohort",
+        "../ltv-segments/tests/data/cdnow_sample.csv",
+        "--date-col",
+        "date",
+        "--metric",
+        "survival",
+        "--format",
+        "csv",
+    ]);
+    let path = std::env::temp_dir().join(format!("ltv-survival-{}.csv", std::process::id()));
+    std::fs::write(&path, matrix).unwrap();
+    let fit = json(&["forecast", "retention", "--cohorts", path.to_str().unwrap()]);
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(fit["cohorts"], 3);
+    assert_eq!(fit["customers"], 2357);
+    assert_eq!(fit["converged"], true);
+    let alpha = fit["alpha"].as_f64().unwrap();
+    let beta = fit["beta"].as_f64().unwrap();
+    assert!(
+        (alpha - 0.537).abs() < 0.001 && (beta - 0.519).abs() < 0.001,
+        "{alpha} {beta}"
+    );
+}
+
 #[test]
 fn retention_errors_name_the_flag_or_cell() {
     let err = fails(&["forecast", "retention", "--survivors", "100,90,95"]);
     assert_eq!(
         err,
-        "error: cohort --survivors, period 2: survivors must not increase, got 95 after 90 (sBG models contractual churn: counts of customers who never left, not of customers active in a period)\n"
+        "error: cohort --survivors, period 2: survivors must not increase, got 95 after 90 (sBG models contractual churn: counts of customers who never left, not of customers active in a period; from transactions, use `ltv cohort --metric survival`)\n"
     );
     let err = fails(&[
         "forecast",
