@@ -330,7 +330,7 @@ impl Transactions {
             || Chunk::new(options.as_of),
             |chunk, rec| parse_row(chunk, rec, &cols, &options.date_format),
         )?;
-        assemble(file.name(), chunks, options.as_of, skipped)
+        assemble(file.name(), chunks, options.as_of, skipped)?.bounded()
     }
 
     /// Builds transactions from rows `(customer id, channel, day, amount)` in memory
@@ -351,7 +351,7 @@ impl Transactions {
                 amount,
             );
         }
-        assemble("<rows>", vec![chunk], as_of, SkipReport::default())
+        assemble("<rows>", vec![chunk], as_of, SkipReport::default())?.bounded()
     }
 
     /// Number of customers (with at least one order on or before the as-of day).
@@ -440,6 +440,25 @@ impl Transactions {
     /// Whether any customer has a channel.
     pub fn has_channels(&self) -> bool {
         !self.channel_names.is_empty()
+    }
+
+    /// Refuses data whose amounts are so large that Σ |amount| does not fit in a
+    /// decimal. Every sum an analysis forms (per customer, day, cohort, channel or
+    /// segment, with refunds in any order) is bounded by that, so after this check no
+    /// sum of amounts can overflow and the analyses need no per-sum checks.
+    fn bounded(self) -> Result<Transactions> {
+        let bound = self
+            .orders
+            .par_iter()
+            .map(|o| Some(o.amount.abs()))
+            .try_reduce(|| Decimal::ZERO, |a, b| a.checked_add(b));
+        match bound {
+            Some(_) => Ok(self),
+            None => Err(SegmentsError::NoData {
+                file: self.file,
+                reason: "the amounts are too large: their absolute values add up to more than a 96-bit decimal holds (about 7.9e28)".into(),
+            }),
+        }
     }
 
     /// Exact sum of all kept amounts.

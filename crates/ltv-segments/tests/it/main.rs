@@ -201,3 +201,40 @@ fn multi_chunk_load_matches_a_naive_pass() {
         assert!(c.orders.windows(2).all(|w| w[0].day <= w[1].day));
     }
 }
+
+/// Amounts whose absolute values cannot be summed are refused at load, so no analysis
+/// (cohorts, channels, daily histories) can overflow a sum and panic later.
+#[test]
+fn amounts_too_large_to_sum_are_refused_at_load() {
+    let max = "79228162514264337593543950335";
+    let csv = format!("customer_id,order_date,amount\na,2024-01-01,{max}\na,2024-02-01,{max}\n");
+    let err = Transactions::from_csv(
+        "huge.csv",
+        csv.into_bytes(),
+        b',',
+        &ltv_segments::LoadOptions::default(),
+    )
+    .err()
+    .unwrap();
+    assert!(
+        err.to_string()
+            .starts_with("huge.csv: the amounts are too large"),
+        "{err}"
+    );
+    // one such amount alone is fine, and so are its analyses
+    let csv = format!("customer_id,order_date,amount\na,2024-01-01,{max}\nb,2024-02-01,0\n");
+    let tx = Transactions::from_csv(
+        "one.csv",
+        csv.into_bytes(),
+        b',',
+        &ltv_segments::LoadOptions::default(),
+    )
+    .unwrap();
+    let m = ltv_segments::cohorts(
+        &tx,
+        ltv_segments::CohortKey::Channel,
+        ltv_segments::CohortMetric::Revenue,
+    )
+    .unwrap();
+    assert_eq!(m.rows.len(), 1);
+}
