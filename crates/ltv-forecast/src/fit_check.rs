@@ -140,7 +140,7 @@ pub fn holdout(
         .collect();
     for (c, o) in summaries.customers.iter().zip(&obs) {
         let days = match by_id.get(c.customer_id.as_str()) {
-            Some(h) => merge_same_day(h).0,
+            Some(h) => merge_same_day(h)?.0,
             None => BTreeMap::new(),
         };
         let actual = days.range(calibration_end + 1..=holdout_end).count() as u64;

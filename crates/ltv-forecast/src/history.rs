@@ -128,7 +128,7 @@ pub fn summarise(
     let mut customers = Vec::with_capacity(histories.len());
     let (mut after, mut empty, mut merged, mut refund_days) = (0, 0, 0, 0);
     for h in histories {
-        let (days, left_out) = merge_same_day(h);
+        let (days, left_out) = merge_same_day(h)?;
         refund_days += left_out;
         let Some((&first, _)) = days.first_key_value() else {
             empty += 1;
@@ -154,8 +154,18 @@ pub fn summarise(
             .next_back()
             .map_or(first, |(d, _)| *d);
         let x = u32::try_from(repeat.len()).unwrap_or(u32::MAX);
-        let mean = (!repeat.is_empty())
-            .then(|| (repeat.iter().sum::<Decimal>() / Decimal::from(repeat.len())).normalize());
+        let mean = if repeat.is_empty() {
+            None
+        } else {
+            let total = repeat
+                .iter()
+                .try_fold(Decimal::ZERO, |acc, a| acc.checked_add(*a))
+                .ok_or_else(|| ForecastError::History {
+                    customer: h.customer_id.clone(),
+                    message: "the repeat purchases add up to more than a decimal holds".into(),
+                })?;
+            Some((total / Decimal::from(repeat.len())).normalize())
+        };
         customers.push(CustomerSummary {
             customer_id: h.customer_id.clone(),
             first_day: first,
@@ -191,15 +201,29 @@ pub fn summarise(
 /// models count purchases and their values, not returns. Such days are left out and
 /// counted, so callers can say so. A day of amount 0 (a free order) is a purchase, as in
 /// the published CDNOW analyses.
-pub(crate) fn merge_same_day(h: &CustomerHistory) -> (BTreeMap<i64, Decimal>, usize) {
-    let mut days = BTreeMap::new();
+///
+/// # Errors
+/// [`ForecastError::History`] when a day's amounts add up to more than a decimal holds.
+pub(crate) fn merge_same_day(
+    h: &CustomerHistory,
+) -> Result<(BTreeMap<i64, Decimal>, usize), ForecastError> {
+    let mut days: BTreeMap<i64, Decimal> = BTreeMap::new();
     for p in &h.purchases {
-        *days.entry(p.day).or_insert(Decimal::ZERO) += p.amount;
+        let day = days.entry(p.day).or_insert(Decimal::ZERO);
+        *day = day
+            .checked_add(p.amount)
+            .ok_or_else(|| ForecastError::History {
+                customer: h.customer_id.clone(),
+                message: format!(
+                    "the amounts of {} add up to more than a decimal holds",
+                    crate::calendar::iso_date(p.day)
+                ),
+            })?;
     }
     let before = days.len();
     days.retain(|_, amount| *amount >= Decimal::ZERO);
     let left_out = before - days.len();
-    (days, left_out)
+    Ok((days, left_out))
 }
 
 #[cfg(test)]
