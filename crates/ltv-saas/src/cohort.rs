@@ -5,7 +5,7 @@ use ltv_core::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::checked::{add_to, ratio};
-use crate::error::Result;
+use crate::error::{Result, SaasError};
 use crate::month::Month;
 use crate::options::SaasOptions;
 use crate::table::MrrTable;
@@ -41,6 +41,11 @@ pub struct CohortMatrix {
     pub cohorts: Vec<CohortRow>,
 }
 
+/// Largest cohort matrix [`cohorts`] builds (cells of the triangle): 2,000,000, about
+/// 166 years of monthly cohorts. Beyond it the months are almost surely wrong and the
+/// matrix would not fit in memory; the error says so.
+pub const MAX_CELLS: usize = 2_000_000;
+
 /// The cohort NRR matrix: cohorts by the month of each customer's first MRR > 0 (in the
 /// whole data, not just the range), for cohorts starting in the range.
 ///
@@ -49,6 +54,15 @@ pub struct CohortMatrix {
 pub fn cohorts(table: &MrrTable, options: &SaasOptions) -> Result<CohortMatrix> {
     let range = options.range(table)?;
     let n = usize::try_from(range.from.months_until(range.to) + 1).unwrap_or(0);
+    let cells = n.saturating_mul(n.saturating_add(1)) / 2;
+    if cells > MAX_CELLS {
+        return Err(SaasError::TooManyMonths {
+            from: range.from.to_string(),
+            to: range.to.to_string(),
+            cells,
+            max: MAX_CELLS,
+        });
+    }
     let mut rows: Vec<CohortRow> = (0..n)
         .map(|i| {
             let cohort = range.from.offset(i32::try_from(i).unwrap_or(i32::MAX));

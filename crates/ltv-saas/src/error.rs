@@ -49,6 +49,18 @@ pub enum SaasError {
     /// The input holds no rows.
     #[error("no MRR rows: the input is empty")]
     Empty,
+    /// The month range's cohort matrix is too large to build.
+    #[error("the months {from} to {to} make a cohort matrix of {cells} cells, more than the {max} allowed: check the months or narrow them with --from/--to")]
+    TooManyMonths {
+        /// First month of the range.
+        from: String,
+        /// Last month of the range.
+        to: String,
+        /// Cells the matrix would have.
+        cells: usize,
+        /// The limit.
+        max: usize,
+    },
     /// `from` is after `to`, or the range holds no data.
     #[error("empty month range: {reason}")]
     EmptyRange {

@@ -17,6 +17,11 @@ use crate::day::Day;
 use crate::error::{Result, SegmentsError};
 use crate::transactions::{Customer, Transactions};
 
+/// Largest cohort matrix (cohorts × periods) [`cohorts`] builds: 2,000,000 cells, e.g.
+/// 40 years of weekly cohorts. Beyond it the dates are almost surely wrong (a year 1
+/// typo) and the matrix would not fit in memory; the error says so.
+pub const MAX_CELLS: usize = 2_000_000;
+
 /// What defines a cohort.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -171,6 +176,19 @@ pub fn cohorts(tx: &Transactions, by: CohortKey, metric: CohortMetric) -> Result
         CohortKey::Channel => channel_count + 1,
         _ => periods,
     };
+    let cells = periods.saturating_mul(cohort_count);
+    if cells > MAX_CELLS {
+        return Err(SegmentsError::NoData {
+            file: tx.file().to_string(),
+            reason: format!(
+                "the orders span {periods} periods ({} to {}), a cohort matrix of {cells} cells, \
+                 more than the {MAX_CELLS} allowed: check the dates, set --as-of, or use a \
+                 coarser --by",
+                tx.first_day(),
+                tx.as_of()
+            ),
+        });
+    }
     let cohort_of = |c: &Customer<'_>, p0: i32| -> usize {
         match by {
             CohortKey::Channel => c

@@ -50,7 +50,7 @@ mod transactions;
 
 pub use cell::{parse_amount, DateFormat};
 pub use channels::{channel_economics, read_spend, ChannelReport, ChannelRow, ChannelSpend};
-pub use cohort::{cohorts, CohortKey, CohortMatrix, CohortMetric, CohortRow};
+pub use cohort::{cohorts, CohortKey, CohortMatrix, CohortMetric, CohortRow, MAX_CELLS};
 pub use customers::{summarize, CustomerSummary};
 pub use day::Day;
 pub use drivers::{drivers, Drivers, DEFAULT_INACTIVE_DAYS};

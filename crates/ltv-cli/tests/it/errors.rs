@@ -97,3 +97,30 @@ fn overflow_is_reported() {
     ]);
     assert!(err.starts_with("error: arithmetic overflow"), "{err}");
 }
+
+/// A typo'd year (0001 or 9999) must not make a cohort matrix that exhausts memory: the
+/// commands stop with an error naming the span instead.
+#[test]
+fn absurd_date_spans_are_refused_not_allocated() {
+    let dir = std::env::temp_dir().join(format!("ltv-span-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let orders = dir.join("orders.csv");
+    std::fs::write(
+        &orders,
+        "customer_id,order_date,amount\na,0001-01-01,5\nb,9999-12-31,5\n",
+    )
+    .unwrap();
+    let err = fails(&["cohort", orders.to_str().unwrap()]);
+    assert!(
+        err.contains("the orders span 119988 periods (0001-01-01 to 9999-12-31)"),
+        "{err}"
+    );
+    let mrr = dir.join("mrr.csv");
+    std::fs::write(&mrr, "customer_id,month,mrr\na,0001-01,5\nb,9999-12,5\n").unwrap();
+    let err = fails(&["saas", mrr.to_str().unwrap(), "--cohorts"]);
+    assert!(
+        err.contains("the months 0001-01 to 9999-12 make a cohort matrix"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
