@@ -11,14 +11,14 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::day::Day;
 use crate::error::{Result, SegmentsError};
 use crate::transactions::{Customer, Transactions};
 
-/// What defines a cohort.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// What defines a cohort (`month`, `week`, `quarter`, `channel` in JSON and queries).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CohortKey {
     /// Calendar month of the first order (label `YYYY-MM`).
@@ -31,8 +31,9 @@ pub enum CohortKey {
     Channel,
 }
 
-/// The value in each cell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// The value in each cell (`retention`, `revenue`, `ltv`, `survival` in JSON and
+/// queries).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CohortMetric {
     /// Share of the cohort with ≥ 1 order in period k, a fraction in [0, 1].
