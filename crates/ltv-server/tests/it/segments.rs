@@ -4,7 +4,7 @@
 use axum::body::Body;
 use axum::http::{header, Request};
 use insta::assert_snapshot;
-use ltv_server::{router, AppState};
+use ltv_server::{router, AppState, Limits};
 
 use crate::report::{multipart, BOUNDARY};
 use crate::{cli_json, send_to, temp_file, Reply};
@@ -277,6 +277,30 @@ async fn channels_form_errors() {
     let reply = send_to(router(AppState::default()), req).await;
     assert_eq!(reply.status, 400, "{}", reply.json);
     assert_eq!(reply.code(), "invalid_form");
+
+    // the body limit holds for both kinds of body, above axum's default 2 MB too
+    let small = AppState::new(Limits {
+        max_body_bytes: 1024,
+        ..Limits::default()
+    });
+    let parts: &[(&str, Option<&str>, &[u8])] = &[("transactions", Some("t.csv"), tx.as_bytes())];
+    let reply = send_to(router(small.clone()), form_request("/v1/channels", parts)).await;
+    assert_eq!(reply.status, 413, "{}", reply.json);
+    let req = Request::post("/v1/channels")
+        .header(header::CONTENT_TYPE, "text/csv")
+        .body(Body::from(tx.clone()))
+        .unwrap();
+    assert_eq!(send_to(router(small), req).await.status, 413);
+    let big = "c0,2023-01-01,20,ads\n".repeat(150_000); // 3 MB
+    let big = format!("customer_id,order_date,amount,channel\n{big}");
+    let parts: &[(&str, Option<&str>, &[u8])] = &[("transactions", Some("t.csv"), big.as_bytes())];
+    let reply = send_to(
+        router(AppState::default()),
+        form_request("/v1/channels", parts),
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{}", reply.json);
+    assert_eq!(reply.json["channels"][0]["customers"], 1);
 }
 
 /// Every endpoint reading a transactions CSV, with the query it needs.
