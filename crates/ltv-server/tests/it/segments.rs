@@ -362,6 +362,14 @@ async fn every_transactions_endpoint_refuses_bad_input() {
             assert_eq!(reply.status, 400, "{bad}: {}", reply.json);
             assert_eq!(reply.code(), "invalid_query", "{bad}");
         }
+        // an unknown parameter's message lists the endpoint's parameters
+        let reply = post_tx(&with_param(uri, "customer=x"), &tx).await;
+        let message = reply.json["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains("unknown field `customer`")
+                && message.contains("the parameters are customer_col, date_col,"),
+            "{uri}: {message}"
+        );
 
         let semicolons = tx.replace(',', ";");
         let reply = post_tx(
