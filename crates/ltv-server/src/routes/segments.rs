@@ -19,7 +19,7 @@ use serde::Deserialize;
 use super::read_query::ReadQuery;
 use crate::error::ApiError;
 use crate::extract::{read_parts, require_content_type, ApiQuery, CsvBody};
-use crate::openapi::CsvErrors;
+use crate::openapi::{CsvErrors, CsvOrFormErrors};
 use crate::state::AppState;
 
 /// Query of `POST /v1/rfm`: the flags of `ltv rfm`, snake_case.
@@ -220,7 +220,7 @@ fn is_channels_body(mime: &str) -> bool {
             (String = "text/csv"),
             (String = "multipart/form-data"),
         )),
-    responses((status = 200, description = "Channel economics", body = Object), CsvErrors))]
+    responses((status = 200, description = "Channel economics", body = Object), CsvOrFormErrors))]
 pub async fn channels(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<ChannelsQuery>,
