@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::ops::Bound;
 
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::bgnbd::Observation;
 use crate::error::ForecastError;
@@ -33,8 +33,8 @@ pub struct CustomerHistory {
     pub purchases: Vec<Purchase>,
 }
 
-/// The time unit of x, t_x, T and of forecast horizons.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// The time unit of x, t_x, T and of forecast horizons (`day`, `week`, `month`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TimeUnit {
     /// 1 day.

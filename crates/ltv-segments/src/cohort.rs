@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::day::Day;
 use crate::error::{Result, SegmentsError};
@@ -22,8 +22,8 @@ use crate::transactions::{Customer, Transactions};
 /// typo) and the matrix would not fit in memory; the error says so.
 pub const MAX_CELLS: usize = 2_000_000;
 
-/// What defines a cohort.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// What defines a cohort (`month`, `week`, `quarter`, `channel` in JSON and queries).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CohortKey {
     /// Calendar month of the first order (label `YYYY-MM`).
@@ -36,8 +36,9 @@ pub enum CohortKey {
     Channel,
 }
 
-/// The value in each cell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// The value in each cell (`retention`, `revenue`, `ltv`, `survival` in JSON and
+/// queries).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CohortMetric {
     /// Share of the cohort with ≥ 1 order in period k, a fraction in [0, 1].

@@ -89,6 +89,29 @@ fn overflow() -> SegmentsError {
     })
 }
 
+/// Every customer's summary with the as-of day they are taken at: what
+/// `ltv customers --format json` prints and `POST /v1/customers` answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CustomersReport {
+    /// The day recency and tenure are measured to.
+    pub as_of: Day,
+    /// One summary per customer, in the order of [`summarize`].
+    pub customers: Vec<CustomerSummary>,
+}
+
+impl CustomersReport {
+    /// The summaries of [`summarize`] at `transactions.as_of()`.
+    ///
+    /// # Errors
+    /// As for [`CustomerSummary::of`].
+    pub fn of(transactions: &Transactions) -> Result<CustomersReport> {
+        Ok(CustomersReport {
+            as_of: transactions.as_of(),
+            customers: summarize(transactions)?,
+        })
+    }
+}
+
 /// Summaries of every customer, in the order of [`Transactions::customers`], computed
 /// in parallel.
 ///

@@ -51,7 +51,7 @@ mod transactions;
 pub use cell::{parse_amount, DateFormat};
 pub use channels::{channel_economics, read_spend, ChannelReport, ChannelRow, ChannelSpend};
 pub use cohort::{cohorts, CohortKey, CohortMatrix, CohortMetric, CohortRow, MAX_CELLS};
-pub use customers::{summarize, CustomerSummary};
+pub use customers::{summarize, CustomerSummary, CustomersReport};
 pub use day::Day;
 pub use drivers::{drivers, Drivers, DEFAULT_INACTIVE_DAYS};
 pub use error::{DataError, Result, SegmentsError};

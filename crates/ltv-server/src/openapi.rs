@@ -61,17 +61,35 @@ pub struct CsvErrors;
 
 impl utoipa::IntoResponses for CsvErrors {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
-        errors(&[
-            (
-                "400",
-                "A query parameter is missing, malformed or out of range",
-            ),
-            ("413", "The body is larger than --max-body-mb"),
-            ("415", "Content-Type is not text/csv"),
-            ("422", "A row of the CSV is invalid (line and column given)"),
-            ("503", "Busy (with Retry-After) or timed out"),
-        ])
+        csv_errors(
+            "A query parameter is missing, malformed or out of range",
+            "Content-Type is not text/csv",
+        )
     }
+}
+
+/// The error responses of an endpoint taking a CSV or a `multipart/form-data` upload
+/// of CSV files (`/v1/channels`).
+pub struct CsvOrFormErrors;
+
+impl utoipa::IntoResponses for CsvOrFormErrors {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        csv_errors(
+            "A query parameter is missing, malformed or out of range; the form is malformed, \
+             lacks its required file or has an unknown part",
+            "Content-Type is neither text/csv nor multipart/form-data",
+        )
+    }
+}
+
+fn csv_errors(bad_request: &str, bad_type: &str) -> BTreeMap<String, RefOr<Response>> {
+    errors(&[
+        ("400", bad_request),
+        ("413", "The body is larger than --max-body-mb"),
+        ("415", bad_type),
+        ("422", "A row of the CSV is invalid (line and column given)"),
+        ("503", "Busy (with Retry-After) or timed out"),
+    ])
 }
 
 fn errors(list: &[(&str, &str)]) -> BTreeMap<String, RefOr<Response>> {

@@ -4,34 +4,22 @@ use std::io::{BufWriter, Write};
 
 use anyhow::Result;
 use ltv_core::present::money;
-use ltv_segments::{summarize, CustomerSummary, Day};
-use serde::Serialize;
+use ltv_segments::CustomersReport;
 
 use super::{csv_out, load};
 use crate::args::{CustomersArgs, TableFormat};
 use crate::output::{self, Table};
 
-#[derive(Serialize)]
-struct Report<'a> {
-    as_of: Day,
-    customers: &'a [CustomerSummary],
-}
-
 pub fn run(args: &CustomersArgs, out: &mut dyn Write) -> Result<()> {
     let tx = load::transactions(&args.input)?;
-    let customers = summarize(&tx)?;
+    let report = CustomersReport::of(&tx)?;
+    let customers = &report.customers;
     match args.format.format {
-        TableFormat::Json => output::write(
-            out,
-            &output::json(&Report {
-                as_of: tx.as_of(),
-                customers: &customers,
-            })?,
-        ),
+        TableFormat::Json => output::write(out, &output::json(&report)?),
         TableFormat::Csv => {
             let mut w = BufWriter::with_capacity(1 << 16, out);
             writeln!(w, "customer_id,first_order,last_order,orders,frequency,monetary_total,monetary_mean,recency_days,tenure_days,channel")?;
-            for c in &customers {
+            for c in customers {
                 writeln!(
                     w,
                     "{},{},{},{},{},{},{},{},{},{}",
@@ -55,7 +43,7 @@ pub fn run(args: &CustomersArgs, out: &mut dyn Write) -> Result<()> {
                 "customer", "first", "last", "orders", "freq", "total", "mean", "recency",
                 "tenure", "channel",
             ]);
-            for c in &customers {
+            for c in customers {
                 t.push([
                     c.customer_id.clone(),
                     c.first_order.to_string(),
@@ -71,7 +59,7 @@ pub fn run(args: &CustomersArgs, out: &mut dyn Write) -> Result<()> {
             }
             let text = format!(
                 "Customers as of {} ({} customers; recency and tenure in days)\n{}",
-                tx.as_of(),
+                report.as_of,
                 customers.len(),
                 t.render()
             );

@@ -5,11 +5,12 @@ mod csv;
 mod document;
 mod exact_numbers;
 mod json;
+mod multipart;
 mod query;
 
-pub(crate) use body::check_declared_length;
 pub use body::BodyReader;
 pub use csv::CsvBody;
 pub use document::{Document, DocumentFormat};
 pub use json::{parse as parse_json, require_content_type, ApiJson};
+pub(crate) use multipart::read_parts;
 pub use query::ApiQuery;

@@ -8,6 +8,7 @@
 mod calc;
 mod forecast;
 mod planner;
+mod read_query;
 pub(crate) mod report;
 mod saas;
 mod segments;
@@ -37,8 +38,21 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(planner::plan))
         .routes(routes!(planner::roi))
         .routes(routes!(forecast::retention))
+        .routes(routes!(forecast::purchases))
+        .routes(routes!(forecast::clv))
         .routes(routes!(saas::saas))
+        .routes(routes!(segments::customers))
         .routes(routes!(segments::rfm_scores))
+        .routes(routes!(segments::cohort_matrix))
+        .routes({
+            // a multipart upload enforces --max-body-mb itself, while it streams
+            let (schemas, paths, method) = routes!(segments::channels);
+            (
+                schemas,
+                paths,
+                method.layer(axum::extract::DefaultBodyLimit::disable()),
+            )
+        })
         .routes({
             // the upload enforces --max-body-mb itself, while it streams
             let (schemas, paths, method) = routes!(report::report);

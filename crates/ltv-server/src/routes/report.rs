@@ -5,7 +5,7 @@
 //! A browser (`Accept: text/html`) that sends a bad upload gets the upload page back
 //! with the error shown on it; an API client gets the usual JSON error.
 
-use axum::extract::{FromRequest, Multipart, Query, Request, State};
+use axum::extract::{Query, Request, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{Html, IntoResponse, Response};
 use ltv_core::Decimal;
@@ -14,7 +14,7 @@ use ltv_segments::{CsvOptions, DateFormat, Day, LoadOptions, TransactionColumns}
 use serde::Deserialize;
 
 use crate::error::ApiError;
-use crate::extract::require_content_type;
+use crate::extract::read_parts;
 use crate::openapi::CsvErrors;
 use crate::state::AppState;
 
@@ -91,36 +91,11 @@ fn error_page(lang: Lang, err: &ApiError) -> Response {
 type Failure = (Lang, ApiError);
 
 async fn make(state: &AppState, req: Request) -> Result<String, Failure> {
-    let limit = state.limits().max_body_bytes;
     let fail = |e: ApiError| (Lang::En, e);
-    require_content_type(&req, "multipart/form-data", |m| m == "multipart/form-data")
-        .map_err(fail)?;
-    crate::extract::check_declared_length(&req, limit).map_err(fail)?;
-    let mut multipart = Multipart::from_request(req, state)
-        .await
-        .map_err(|e| fail(bad_form(e.body_text())))?;
     let mut form = Form::default();
-    let mut total = 0usize;
-    while let Some(mut field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| fail(bad_form(e.body_text())))?
-    {
-        let name = field.name().unwrap_or_default().to_owned();
-        let file_name = field.file_name().map(str::to_owned);
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field
-            .chunk()
-            .await
-            .map_err(|e| fail(bad_form(e.body_text())))?
-        {
-            total += chunk.len();
-            if total > limit {
-                return Err(fail(ApiError::PayloadTooLarge { limit_bytes: limit }));
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        form.add(name, file_name, bytes).map_err(fail)?;
+    for part in read_parts(req, state).await.map_err(fail)? {
+        form.add(part.name, part.file_name, part.bytes)
+            .map_err(fail)?;
     }
     let lang = lang_of(form.text("lang")).map_err(fail)?;
     let fail = |e: ApiError| (lang, e);
@@ -131,14 +106,6 @@ async fn make(state: &AppState, req: Request) -> Result<String, Failure> {
         .await
         .map_err(fail)?;
     Ok(html)
-}
-
-fn bad_form(message: String) -> ApiError {
-    ApiError::BadValue {
-        code: "invalid_form",
-        message: format!("the upload is not a valid multipart form: {message}"),
-        field: None,
-    }
 }
 
 /// The fields of the upload.

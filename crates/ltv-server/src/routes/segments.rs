@@ -1,43 +1,33 @@
-//! `POST /v1/rfm`: RFM scores and segments from a transactions CSV, as
-//! `ltv rfm FILE --format json`.
+//! The segment endpoints over a transactions CSV, each answering what the CLI command
+//! prints with `--format json`: `POST /v1/customers` (`ltv customers`), `POST /v1/rfm`
+//! (`ltv rfm`), `POST /v1/cohorts` (`ltv cohort`), `POST /v1/channels`
+//! (`ltv channels`).
 
-use std::io::Read;
 use std::str::FromStr;
 
-use axum::extract::State;
+use axum::extract::{FromRequest, Request, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use axum::Json;
 use ltv_core::Decimal;
 use ltv_segments::{
-    rfm, CsvFile, CsvOptions, DateFormat, Day, LoadOptions, RfmOptions, SegmentMap,
-    TransactionColumns, Transactions,
+    channel_economics, cohorts, read_spend, rfm, ChannelReport, CohortKey, CohortMatrix,
+    CohortMetric, CsvFile, CustomersReport, RfmOptions, SegmentMap,
 };
 use serde::Deserialize;
 
+use super::read_query::ReadQuery;
 use crate::error::ApiError;
-use crate::extract::{ApiQuery, CsvBody};
-use crate::openapi::CsvErrors;
+use crate::extract::{read_parts, require_content_type, ApiQuery, CsvBody};
+use crate::openapi::{CsvErrors, CsvOrFormErrors};
 use crate::state::AppState;
 
-/// Query of `POST /v1/rfm`: the flags of `ltv rfm`, snake_case. (Listed in full rather
-/// than flattened: serde's `flatten` cannot read numbers and booleans from a query
-/// string.)
+/// Query of `POST /v1/rfm`: the flags of `ltv rfm`, snake_case.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RfmQuery {
-    #[serde(default = "customer_col")]
-    customer_col: String,
-    #[serde(default = "date_col")]
-    date_col: String,
-    #[serde(default = "amount_col")]
-    amount_col: String,
-    channel_col: Option<String>,
-    date_format: Option<String>,
-    #[serde(default = "comma")]
-    delimiter: String,
-    #[serde(default)]
-    skip_invalid: bool,
-    as_of: Option<String>,
+    #[serde(flatten)]
+    read: ReadQuery,
     #[serde(default = "five")]
     bins: u32,
     r_breaks: Option<String>,
@@ -47,18 +37,6 @@ pub struct RfmQuery {
     segments: String,
 }
 
-fn customer_col() -> String {
-    "customer_id".to_owned()
-}
-fn date_col() -> String {
-    "order_date".to_owned()
-}
-fn amount_col() -> String {
-    "amount".to_owned()
-}
-fn comma() -> String {
-    ",".to_owned()
-}
 fn five() -> u32 {
     RfmOptions::default().bins
 }
@@ -71,38 +49,6 @@ fn bad_query(message: String) -> ApiError {
 }
 
 impl RfmQuery {
-    fn delimiter(&self) -> Result<u8, ApiError> {
-        match self.delimiter.as_bytes() {
-            b"tab" => Ok(b'\t'),
-            [c] if c.is_ascii() => Ok(*c),
-            _ => Err(bad_query(format!(
-                "delimiter must be one ASCII character or `tab`, got '{}'",
-                self.delimiter
-            ))),
-        }
-    }
-
-    fn load_options(&self) -> Result<LoadOptions, ApiError> {
-        let as_of = match &self.as_of {
-            None => None,
-            Some(text) => Some(Day::from_str(text).map_err(|e| bad_query(format!("as_of: {e}")))?),
-        };
-        Ok(LoadOptions {
-            columns: TransactionColumns {
-                customer: self.customer_col.clone(),
-                date: self.date_col.clone(),
-                amount: self.amount_col.clone(),
-                channel: self.channel_col.clone(),
-            },
-            date_format: DateFormat::from_option(self.date_format.as_deref()),
-            csv: CsvOptions {
-                skip_invalid: self.skip_invalid,
-                progress: None,
-            },
-            as_of,
-        })
-    }
-
     fn options(&self) -> Result<RfmOptions, ApiError> {
         let breaks = |name: &str, raw: &Option<String>| -> Result<Option<Vec<Decimal>>, ApiError> {
             raw.as_deref()
@@ -134,14 +80,7 @@ impl RfmQuery {
 /// `segments` is a built-in map (`default`, `rf-grid`); a server reads no file paths.
 #[utoipa::path(post, path = "/v1/rfm", tag = "segments",
     params(
-        ("customer_col" = Option<String>, Query, description = "default customer_id"),
-        ("date_col" = Option<String>, Query, description = "default order_date"),
-        ("amount_col" = Option<String>, Query, description = "default amount"),
-        ("channel_col" = Option<String>, Query, description = "acquisition channel column"),
-        ("date_format" = Option<String>, Query, description = "strftime pattern; default YYYY-MM-DD"),
-        ("delimiter" = Option<String>, Query, description = "one character or `tab`; default `,`"),
-        ("skip_invalid" = Option<bool>, Query, description = "skip bad rows instead of refusing the file"),
-        ("as_of" = Option<String>, Query, description = "YYYY-MM-DD; default the latest order day"),
+        ReadQuery,
         ("bins" = Option<u32>, Query, description = "score bins, 2–9; default 5"),
         ("r_breaks" = Option<String>, Query, description = "recency breaks in days, comma-separated"),
         ("f_breaks" = Option<String>, Query, description = "frequency breaks, comma-separated"),
@@ -155,24 +94,12 @@ pub async fn rfm_scores(
     ApiQuery(q): ApiQuery<RfmQuery>,
     csv: CsvBody,
 ) -> Result<Response, ApiError> {
-    let delimiter = q.delimiter()?;
-    let load = q.load_options()?;
+    let reader = q.read.reader()?;
     let options = q.options()?;
     let map = SegmentMap::preset(&q.segments)?;
     let json = csv
-        .process(state.pool(), move |mut body| {
-            let mut bytes = Vec::new();
-            body.read_to_end(&mut bytes)
-                .map_err(|e| ApiError::InvalidData {
-                    message: format!("cannot read the transactions file: {e}"),
-                    field: None,
-                    line: None,
-                    column: None,
-                })?;
-            let tx = Transactions::load(
-                &CsvFile::from_bytes("request body", bytes, delimiter)?,
-                &load,
-            )?;
+        .process(state.pool(), move |body| {
+            let tx = reader.read("request body", body)?;
             let report = rfm(&tx, &options, &map)?;
             // The report borrows the transactions: serialise here, on the pool.
             serde_json::to_vec(&report).map_err(|e| {
@@ -182,4 +109,169 @@ pub async fn rfm_scores(
         })
         .await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], json).into_response())
+}
+
+/// Query of `POST /v1/customers`: the reading flags of `ltv customers`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomersQuery {
+    #[serde(flatten)]
+    read: ReadQuery,
+}
+
+/// Per customer: first and last order, orders, frequency (distinct order days − 1),
+/// monetary total and mean, recency and tenure in days, channel; from a transactions
+/// CSV (`customer_id,order_date,amount`).
+#[utoipa::path(post, path = "/v1/customers", tag = "segments",
+    params(ReadQuery),
+    request_body(content = String, content_type = "text/csv", description = "The transactions file"),
+    responses((status = 200, description = "The as-of day and one summary per customer", body = Object), CsvErrors))]
+pub async fn customers(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<CustomersQuery>,
+    csv: CsvBody,
+) -> Result<Json<CustomersReport>, ApiError> {
+    let reader = q.read.reader()?;
+    let report = csv
+        .process(state.pool(), move |body| {
+            let tx = reader.read("request body", body)?;
+            Ok::<_, ApiError>(CustomersReport::of(&tx)?)
+        })
+        .await?;
+    Ok(Json(report))
+}
+
+/// Query of `POST /v1/cohorts`: the flags of `ltv cohort`, snake_case.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CohortsQuery {
+    #[serde(flatten)]
+    read: ReadQuery,
+    #[serde(default = "by_month")]
+    by: CohortKey,
+    #[serde(default = "retention")]
+    metric: CohortMetric,
+}
+
+fn by_month() -> CohortKey {
+    CohortKey::Month
+}
+fn retention() -> CohortMetric {
+    CohortMetric::Retention
+}
+
+/// The cohort matrix: customers grouped by the month, week or quarter of their first
+/// order (or by acquisition channel), one cell per period since: the share retained,
+/// the revenue, the cumulative revenue per customer, or the share still active.
+#[utoipa::path(post, path = "/v1/cohorts", tag = "segments",
+    params(
+        ReadQuery,
+        ("by" = Option<String>, Query, description = "`month` (default), `week`, `quarter` or `channel`"),
+        ("metric" = Option<String>, Query, description = "`retention` (default), `revenue`, `ltv` or `survival`"),
+    ),
+    request_body(content = String, content_type = "text/csv", description = "The transactions file"),
+    responses((status = 200, description = "The cohort matrix", body = Object), CsvErrors))]
+pub async fn cohort_matrix(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<CohortsQuery>,
+    csv: CsvBody,
+) -> Result<Json<CohortMatrix>, ApiError> {
+    let reader = q.read.reader()?;
+    let matrix = csv
+        .process(state.pool(), move |body| {
+            let tx = reader.read("request body", body)?;
+            Ok::<_, ApiError>(cohorts(&tx, q.by, q.metric)?)
+        })
+        .await?;
+    Ok(Json(matrix))
+}
+
+/// Query of `POST /v1/channels`: the flags of `ltv channels` but `--cac` (a file,
+/// sent as a part of a multipart upload), snake_case.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelsQuery {
+    #[serde(flatten)]
+    read: ReadQuery,
+    #[serde(default = "twelve")]
+    horizon_months: u32,
+}
+
+fn twelve() -> u32 {
+    12
+}
+
+fn is_channels_body(mime: &str) -> bool {
+    matches!(mime, "text/csv" | "multipart/form-data")
+}
+
+/// Per acquisition channel: customers, revenue, the mean cumulative LTV at the horizon
+/// of customers observed that long, and with acquisition spend its CAC, LTV/CAC and
+/// band. The body is the transactions CSV (`text/csv`), or a `multipart/form-data`
+/// upload with the file `transactions` and, optionally, the file `cac`
+/// (`channel,spend[,new_customers]`).
+#[utoipa::path(post, path = "/v1/channels", tag = "segments",
+    params(
+        ReadQuery,
+        ("horizon_months" = Option<u32>, Query, description = "months since the first order month for the LTV; default 12"),
+    ),
+    request_body(description = "The transactions file, or a form with the files `transactions` and `cac`",
+        content(
+            (String = "text/csv"),
+            (String = "multipart/form-data"),
+        )),
+    responses((status = 200, description = "Channel economics", body = Object), CsvOrFormErrors))]
+pub async fn channels(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<ChannelsQuery>,
+    req: Request,
+) -> Result<Json<ChannelReport>, ApiError> {
+    let reader = q.read.reader()?;
+    let horizon = q.horizon_months;
+    require_content_type(&req, "text/csv or multipart/form-data", is_channels_body)?;
+    if require_content_type(&req, "text/csv", |m| m == "text/csv").is_ok() {
+        let csv = CsvBody::from_request(req, &state).await?;
+        let report = csv
+            .process(state.pool(), move |body| {
+                let tx = reader.read("request body", body)?;
+                Ok::<_, ApiError>(channel_economics(&tx, horizon, &[])?)
+            })
+            .await?;
+        return Ok(Json(report));
+    }
+    let mut transactions = None;
+    let mut cac = None;
+    for part in read_parts(req, &state).await? {
+        match part.name.as_str() {
+            "transactions" => transactions = Some(part.bytes),
+            // a browser sends an empty part for a file input left empty
+            "cac" => cac = (!part.bytes.is_empty()).then_some(part.bytes),
+            other => {
+                return Err(ApiError::BadValue {
+                    code: "unknown_field",
+                    message: format!(
+                        "unknown form field {other}; the fields are transactions and cac (options go in the query)"
+                    ),
+                    field: Some(other.to_owned()),
+                })
+            }
+        }
+    }
+    let transactions = transactions.ok_or_else(|| ApiError::BadValue {
+        code: "missing_field",
+        message: "the form has no transactions file (field `transactions`)".into(),
+        field: Some("transactions".into()),
+    })?;
+    let report = state
+        .pool()
+        .run(move || {
+            let spend = match cac {
+                Some(bytes) => read_spend(&CsvFile::from_bytes("cac", bytes, b',')?)?,
+                None => Vec::new(),
+            };
+            let tx = reader.load("transactions", transactions)?;
+            Ok::<_, ApiError>(channel_economics(&tx, horizon, &spend)?)
+        })
+        .await?;
+    Ok(Json(report))
 }

@@ -33,7 +33,7 @@ pub async fn send(app: axum::Router, req: Request<Body>) -> Text {
     }
 }
 
-const BOUNDARY: &str = "ltv-test-boundary";
+pub const BOUNDARY: &str = "ltv-test-boundary";
 
 /// A multipart/form-data body: `(name, Some(file name), bytes)` for files, `None` for
 /// text fields.

@@ -46,7 +46,9 @@ async fn openapi_lists_every_route_it_serves() {
     assert!(doc["paths"]["/healthz"]["get"].is_object());
     assert_eq!(
         doc["paths"].as_object().unwrap().len(),
-        CASES.len() + 8, // + healthz, levers, plan, roi, forecast/retention, saas, rfm, report
+        // + healthz, levers, plan, roi, forecast/{retention,purchases,clv}, saas,
+        //   customers, rfm, cohorts, channels, report
+        CASES.len() + 13,
         "an undocumented or unserved route"
     );
     // The same document as --print-openapi, and a snapshot so changes are reviewed.

@@ -1,0 +1,247 @@
+//! [`ReadQuery`]: the query parameters that say how to read a transactions CSV, shared
+//! by every endpoint whose body is one (`/v1/customers`, `/v1/rfm`, `/v1/cohorts`,
+//! `/v1/channels`, `/v1/forecast/purchases`, `/v1/forecast/clv`), as the CLI's
+//! `ReadArgs` are shared by its commands.
+//!
+//! An endpoint's query embeds it with `#[serde(flatten)]` and keeps
+//! `deny_unknown_fields`, so an unknown parameter is still a 400. A flattened struct
+//! receives every value as text (serde buffers them), so its one non-text field,
+//! `skip_invalid`, is read by [`flag`]; the endpoint's own numbers and booleans sit in
+//! the outer struct, which reads them directly.
+
+use std::io::Read;
+use std::str::FromStr;
+
+use ltv_segments::{
+    CsvFile, CsvOptions, DateFormat, Day, LoadOptions, TransactionColumns, Transactions,
+};
+use serde::{Deserialize, Deserializer};
+use utoipa::IntoParams;
+
+use crate::error::ApiError;
+
+/// `customer_col`, `date_col`, `amount_col`, `channel_col`, `date_format`,
+/// `delimiter`, `skip_invalid`, `as_of`: the reading flags of the CLI, snake_case.
+///
+/// Its [`IntoParams`] lists them in each endpoint's OpenAPI entry: `params(ReadQuery, …)`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReadQuery {
+    /// default customer_id
+    #[serde(default = "customer_col")]
+    #[param(required = false)]
+    customer_col: String,
+    /// default order_date
+    #[serde(default = "date_col")]
+    #[param(required = false)]
+    date_col: String,
+    /// default amount
+    #[serde(default = "amount_col")]
+    #[param(required = false)]
+    amount_col: String,
+    /// acquisition channel column
+    channel_col: Option<String>,
+    /// strftime pattern; default YYYY-MM-DD
+    date_format: Option<String>,
+    /// one character or `tab`; default `,`
+    #[serde(default = "comma")]
+    #[param(required = false)]
+    delimiter: String,
+    /// skip bad rows instead of refusing the file
+    #[serde(default, deserialize_with = "flag")]
+    #[param(required = false)]
+    skip_invalid: bool,
+    /// YYYY-MM-DD; default the latest order day
+    as_of: Option<String>,
+}
+
+fn customer_col() -> String {
+    "customer_id".to_owned()
+}
+fn date_col() -> String {
+    "order_date".to_owned()
+}
+fn amount_col() -> String {
+    "amount".to_owned()
+}
+fn comma() -> String {
+    ",".to_owned()
+}
+
+/// A boolean sent as `true`/`false` (text, as a flattened query field arrives) or as a
+/// JSON-style boolean.
+fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    struct Flag;
+    impl serde::de::Visitor<'_> for Flag {
+        type Value = bool;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("true or false")
+        }
+        fn visit_bool<E>(self, v: bool) -> Result<bool, E> {
+            Ok(v)
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<bool, E> {
+            match v {
+                "true" => Ok(true),
+                "false" => Ok(false),
+                _ => Err(E::invalid_value(serde::de::Unexpected::Str(v), &self)),
+            }
+        }
+    }
+    d.deserialize_any(Flag)
+}
+
+fn bad_query(message: String) -> ApiError {
+    ApiError::InvalidQuery { message }
+}
+
+/// The day `text` (YYYY-MM-DD) of the query parameter `name`.
+///
+/// # Errors
+/// [`ApiError::InvalidQuery`] naming the parameter.
+pub fn day(name: &str, text: &str) -> Result<Day, ApiError> {
+    Day::from_str(text).map_err(|e| bad_query(format!("{name}: {e}")))
+}
+
+impl ReadQuery {
+    /// The field delimiter: one ASCII character other than a quote or a line break, or
+    /// `tab` (as the CLI's `--delimiter`).
+    ///
+    /// # Errors
+    /// [`ApiError::InvalidQuery`].
+    pub fn delimiter(&self) -> Result<u8, ApiError> {
+        match self.delimiter.as_bytes() {
+            b"tab" | b"\\t" | b"\t" => Ok(b'\t'),
+            [c] if c.is_ascii() && !matches!(c, b'"' | b'\n' | b'\r') => Ok(*c),
+            _ => Err(bad_query(format!(
+                "delimiter must be one ASCII character other than a quote, or `tab`, got '{}'",
+                self.delimiter
+            ))),
+        }
+    }
+
+    /// The library's load options.
+    ///
+    /// # Errors
+    /// [`ApiError::InvalidQuery`] for an `as_of` that is not a `YYYY-MM-DD` day.
+    pub fn load_options(&self) -> Result<LoadOptions, ApiError> {
+        let as_of = self.as_of.as_deref().map(|t| day("as_of", t)).transpose()?;
+        Ok(LoadOptions {
+            columns: TransactionColumns {
+                customer: self.customer_col.clone(),
+                date: self.date_col.clone(),
+                amount: self.amount_col.clone(),
+                channel: self.channel_col.clone(),
+            },
+            date_format: DateFormat::from_option(self.date_format.as_deref()),
+            csv: CsvOptions {
+                skip_invalid: self.skip_invalid,
+                progress: None,
+            },
+            as_of,
+        })
+    }
+
+    /// The validated options, ready to read a body on the pool.
+    ///
+    /// # Errors
+    /// As [`ReadQuery::delimiter`] and [`ReadQuery::load_options`].
+    pub fn reader(&self) -> Result<TransactionsReader, ApiError> {
+        Ok(TransactionsReader {
+            delimiter: self.delimiter()?,
+            load: self.load_options()?,
+        })
+    }
+}
+
+/// How to read a transactions body: checked in the handler, used on the pool.
+#[derive(Debug, Clone)]
+pub struct TransactionsReader {
+    delimiter: u8,
+    load: LoadOptions,
+}
+
+impl TransactionsReader {
+    /// Reads and loads the transactions of `body` (named `name` in errors).
+    ///
+    /// # Errors
+    /// [`ApiError::InvalidData`] for a body that cannot be read or a bad row (with its
+    /// line and column).
+    pub fn read(&self, name: &str, mut body: impl Read) -> Result<Transactions, ApiError> {
+        let mut bytes = Vec::new();
+        body.read_to_end(&mut bytes)
+            .map_err(|e| ApiError::InvalidData {
+                message: format!("cannot read the transactions file: {e}"),
+                field: None,
+                line: None,
+                column: None,
+            })?;
+        self.load(name, bytes)
+    }
+
+    /// Loads the transactions of a file already in memory.
+    ///
+    /// # Errors
+    /// [`ApiError::InvalidData`] for a bad row (with its line and column).
+    pub fn load(&self, name: &str, bytes: Vec<u8>) -> Result<Transactions, ApiError> {
+        Ok(Transactions::load(
+            &CsvFile::from_bytes(name, bytes, self.delimiter)?,
+            &self.load,
+        )?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Outer {
+        #[serde(flatten)]
+        read: ReadQuery,
+        #[serde(default)]
+        n: u32,
+        #[serde(default)]
+        yes: bool,
+    }
+
+    fn parse(query: &str) -> Result<Outer, String> {
+        let uri: axum::http::Uri = format!("/x?{query}")
+            .parse()
+            .map_err(|_| "uri".to_owned())?;
+        axum::extract::Query::<Outer>::try_from_uri(&uri)
+            .map(|q| q.0)
+            .map_err(|e| e.body_text())
+    }
+
+    #[test]
+    fn flattened_fields_of_every_type_are_read() {
+        let q =
+            parse("n=3&yes=true&skip_invalid=true&delimiter=tab&as_of=2024-01-31&customer_col=id")
+                .unwrap();
+        assert_eq!((q.n, q.yes), (3, true));
+        assert!(q.read.skip_invalid);
+        assert_eq!(q.read.delimiter().unwrap(), b'\t');
+        let load = q.read.load_options().unwrap();
+        assert_eq!(load.columns.customer, "id");
+        assert_eq!(load.as_of, Some("2024-01-31".parse().unwrap()));
+        let q = parse("").unwrap();
+        assert!(!q.read.skip_invalid);
+        assert_eq!(q.read.delimiter().unwrap(), b',');
+    }
+
+    #[test]
+    fn unknown_and_malformed_parameters_are_refused() {
+        assert!(parse("bin=3").is_err());
+        assert!(parse("skip_invalid=yes").is_err());
+        assert!(parse("n=x").is_err());
+        assert!(parse("delimiter=ab").unwrap().read.delimiter().is_err());
+        assert!(parse("delimiter=%22").unwrap().read.delimiter().is_err());
+        assert!(parse("as_of=yesterday")
+            .unwrap()
+            .read
+            .load_options()
+            .is_err());
+    }
+}
