@@ -16,6 +16,7 @@
 //! # Ok::<(), ltv_saas::SaasError>(())
 //! ```
 
+use ltv_segments::SplitMix64;
 use std::io::{self, Write};
 
 use ltv_core::Decimal;
@@ -46,21 +47,18 @@ const CONTRACT: u64 = 20;
 /// Monthly probability in ‰ that a churned customer returns.
 const REACTIVATE: u64 = 30;
 
-/// SplitMix64 (Steele, Lea & Flood 2014): tiny, fast, good enough for synthetic data.
-struct SplitMix64(u64);
+/// The draws the generator needs, on ltv-segments' SplitMix64 (the same generator as
+/// `cargo xtask gen-data`).
+trait Draws {
+    fn below(&mut self, n: u64) -> u64;
+    fn chance(&mut self, permille: u64) -> bool;
+    fn pick(&mut self, weights: &[u64]) -> usize;
+}
 
-impl SplitMix64 {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
+impl Draws for SplitMix64 {
     /// Uniform in 0..n (n > 0); the modulo bias is negligible for small n.
     fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
+        self.next_u64() % n.max(1)
     }
 
     /// True with probability `permille` ÷ 1000.
@@ -85,7 +83,7 @@ impl SplitMix64 {
 /// `seed`. Rows are ordered by month, then customer id (`c000001`, …); months without
 /// MRR have no row.
 pub fn generate(customers: u32, months: u32, seed: u64) -> Vec<MrrRow> {
-    let mut rng = SplitMix64(seed);
+    let mut rng = SplitMix64::new(seed);
     let width = customers.to_string().len().max(6);
     let mut rows = Vec::new();
     for c in 0..customers {
