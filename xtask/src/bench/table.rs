@@ -36,6 +36,17 @@ fn count(size: &str) -> Option<u64> {
     digits.parse().ok()
 }
 
+/// A size with its leading whole number grouped: `40000 requests` → `40,000 requests`.
+fn size(size: &str) -> String {
+    match size.split_once(' ') {
+        Some((n, rest)) if n.bytes().all(|b| b.is_ascii_digit()) => match n.parse::<f64>() {
+            Ok(v) => format!("{} {rest}", grouped(v)),
+            Err(_) => size.to_string(),
+        },
+        _ => size.to_string(),
+    }
+}
+
 /// The Markdown table of `measurements`, in the given order.
 pub fn render(measurements: &[Measurement]) -> String {
     let mut out = String::from(
@@ -52,7 +63,7 @@ pub fn render(measurements: &[Measurement]) -> String {
         out.push_str(&format!(
             "| {} | {} | {} | {} | {} | {target} | {met} |\n",
             m.name,
-            m.size,
+            size(&m.size),
             value(m.value, &m.unit),
             m.p99_ms.map_or_else(|| "–".into(), millis),
             m.rss_mb
@@ -152,7 +163,7 @@ mod tests {
     fn renders_one_markdown_table() {
         let mut calc = m(
             "server.calc_subscription",
-            "40,000 requests",
+            "40000 requests",
             45_230.4,
             "req/s",
         );
