@@ -79,9 +79,13 @@ tasks:
                               a seeded synthetic transactions CSV (`-` for stdout)
   gen-sample [--check]        regenerate the sample bundled in `ltv report --sample`
                               (crates/ltv-report/data); --check fails when it is stale
-  bench [--customers N] [--file PATH] [--runs R]
-                              release-build `ltv` and time `ltv rfm|customers|cohort` on a
-                              generated file
+  bench [--rows N] [--compare] [--runs R] [--file PATH] [--customers N]
+        [--only segments,forecast,server]
+                              every benchmark, one table with targets: `ltv rfm|customers|
+                              cohort` on a generated file of about N rows (default
+                              10,000,000), the BG/NBD fit on 1M customers, the server load
+                              test; --compare adds DuckDB/Polars from .venv/bin/python
+                              (or $LTV_BENCH_PYTHON) when present, with ratios
 ";
 
 /// Fails with a usage message if `args` holds anything but the flags in `known`;

@@ -2,7 +2,9 @@
 //! summary (2,357 customers) repeated 425 times and truncated — as in the comparison
 //! with Python `lifetimes` (about 7 s on the CDNOW summary repeated to 943k rows).
 //!
-//! Run with `cargo bench -p ltv-forecast`.
+//! Run with `cargo bench -p ltv-forecast` (or with everything else: `cargo xtask bench`).
+//! The last line is the machine-readable summary `cargo xtask bench` reads:
+//! `BENCH name=forecast.bgnbd_fit size=… value=<median s> unit=s rss_mb=<peak RSS>`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::hint::black_box;
@@ -76,4 +78,31 @@ fn main() {
         fit.converged,
         fit.convergence.evaluations
     );
+    let rss = peak_rss_mb().map_or_else(String::new, |mb| format!(" rss_mb={mb:.1}"));
+    println!(
+        "BENCH name=forecast.bgnbd_fit size={}_customers value={:.4} unit=s{rss}",
+        group(data.len()),
+        total[runs / 2]
+    );
+}
+
+/// This process's peak resident memory (`VmHWM` in `/proc/self/status`), Linux only.
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// `1000000` → `1,000,000`.
+fn group(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }

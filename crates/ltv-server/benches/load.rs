@@ -9,6 +9,11 @@
 //! ```
 //!
 //! Loopback only; every run is bounded by a request count and a time limit.
+//!
+//! Besides the prose, each measurement is printed as a machine-readable summary line
+//! that `cargo xtask bench` reads: `BENCH name=server.<scenario> size=… value=…
+//! unit=req/s|rows/s|ratio p99_ms=… [rss_mb=…]` (peak RSS of this process, server
+//! and load generator together).
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -258,6 +263,17 @@ fn handler_cost(body: &str) -> Result<()> {
     Ok(())
 }
 
+/// Summary-line ids of the small-request scenarios, in their order.
+const IDS: [&str; 3] = ["trivial", "healthz", "calc_subscription"];
+
+/// This process's peak resident memory (`VmHWM` in `/proc/self/status`), Linux only.
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
 fn main() -> Result<()> {
     let s = settings()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -293,7 +309,8 @@ fn main() -> Result<()> {
             }
         }
         let mut rates = Vec::new();
-        for ((name, ..), o) in scenarios.iter().zip(best) {
+        let mut summary = Vec::new();
+        for ((name, ..), (id, o)) in scenarios.iter().zip(IDS.iter().zip(best)) {
             let Some(o) = o else { continue };
             println!(
                 "{name:<34} {:>9} {:>11.0} {:>9.3} {:>9.3}",
@@ -302,10 +319,23 @@ fn main() -> Result<()> {
                 o.p50.as_secs_f64() * 1e3,
                 o.p99.as_secs_f64() * 1e3
             );
+            summary.push(format!(
+                "BENCH name=server.{id} size={}_requests value={:.1} unit=req/s p99_ms={:.4}",
+                o.requests,
+                o.rps,
+                o.p99.as_secs_f64() * 1e3
+            ));
             rates.push(o.rps);
         }
         if let (Some(trivial), Some(calc)) = (rates.first(), rates.last()) {
             println!("calc / trivial throughput: {:.2} (target >= 0.5)", calc / trivial);
+            summary.push(format!(
+                "BENCH name=server.calc_vs_trivial size=req/s_÷_req/s value={:.4} unit=ratio",
+                calc / trivial
+            ));
+        }
+        for line in summary {
+            println!("{line}");
         }
         handler_cost(subscription)?;
         if s.rfm > 0 {
@@ -316,6 +346,12 @@ fn main() -> Result<()> {
                 o.rps,
                 o.rps * 1e6,
                 o.p50.as_secs_f64() * 1e3,
+                o.p99.as_secs_f64() * 1e3
+            );
+            let rss = peak_rss_mb().map_or_else(String::new, |mb| format!(" rss_mb={mb:.1}"));
+            println!(
+                "BENCH name=server.rfm size=1,000,000_rows value={:.0} unit=rows/s p99_ms={:.1}{rss}",
+                o.rps * 1e6,
                 o.p99.as_secs_f64() * 1e3
             );
         }
