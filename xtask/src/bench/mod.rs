@@ -10,7 +10,7 @@
 //!    `.venv/bin/python` or `$LTV_BENCH_PYTHON` when present.
 //!
 //! The sub-benchmarks print `BENCH name=… value=… unit=…` summary lines
-//! ([`line`]); their other output goes to stderr as progress. The table
+//! ([`mod@line`]); their other output goes to stderr as progress. The table
 //! ([`table`]) goes to stdout as Markdown, ready for docs/benchmarks.md.
 
 mod compare;
