@@ -61,7 +61,9 @@ pub use rfm::{
 };
 pub use segment_map::{Rule, SegmentMap};
 pub use synth::{generate, SplitMix64, SynthConfig, SynthStats, CHANNELS};
-pub use table::{CsvFile, CsvOptions, FieldError, Record, SkipReport, SKIP_REASONS_KEPT};
+pub use table::{
+    parse_delimiter, CsvFile, CsvOptions, FieldError, Record, SkipReport, SKIP_REASONS_KEPT,
+};
 pub use transactions::{
     Customer, DailyPurchase, LoadOptions, Order, TransactionColumns, Transactions,
 };

@@ -37,6 +37,28 @@ use crate::error::{DataError, Result, SegmentsError};
 /// How many rejected rows a [`SkipReport`] keeps the reason of.
 pub const SKIP_REASONS_KEPT: usize = 5;
 
+/// Parses a field delimiter as users write it: one ASCII character other than a quote
+/// or a line break, or `tab` (also `\t` or a literal tab). The CLI's `--delimiter` and
+/// the server's `delimiter` parameter both use it.
+///
+/// # Errors
+/// A message saying what is allowed.
+///
+/// ```
+/// assert_eq!(ltv_segments::parse_delimiter(";"), Ok(b';'));
+/// assert_eq!(ltv_segments::parse_delimiter("tab"), Ok(b'\t'));
+/// assert!(ltv_segments::parse_delimiter("\"").is_err());
+/// ```
+pub fn parse_delimiter(text: &str) -> std::result::Result<u8, String> {
+    match text.as_bytes() {
+        b"tab" | b"\\t" | b"\t" => Ok(b'\t'),
+        [c] if c.is_ascii() && !matches!(c, b'"' | b'\n' | b'\r') => Ok(*c),
+        _ => Err(format!(
+            "delimiter must be one ASCII character other than a quote, or `tab`, got '{text}'"
+        )),
+    }
+}
+
 /// Options of the CSV reader shared by every command that reads a data file.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CsvOptions {

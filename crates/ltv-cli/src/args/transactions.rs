@@ -237,15 +237,9 @@ pub struct DriversArgs {
     pub format: super::FormatArg,
 }
 
-/// `--delimiter`: one ASCII character other than a quote or a line break, or `tab`.
+/// `--delimiter`: [`ltv_segments::parse_delimiter`].
 pub(crate) fn delimiter(raw: &str) -> Result<u8, String> {
-    match raw {
-        "tab" | "\\t" | "\t" => Ok(b'\t'),
-        s if s.len() == 1 && s.is_ascii() && !matches!(s, "\"" | "\n" | "\r") => {
-            Ok(s.as_bytes().first().copied().unwrap_or(b','))
-        }
-        _ => Err("must be one ASCII character other than a quote, or `tab`".into()),
-    }
+    ltv_segments::parse_delimiter(raw)
 }
 
 fn day(raw: &str) -> Result<Day, String> {

@@ -110,14 +110,36 @@ impl ReadQuery {
     /// # Errors
     /// [`ApiError::InvalidQuery`].
     pub fn delimiter(&self) -> Result<u8, ApiError> {
-        match self.delimiter.as_bytes() {
-            b"tab" | b"\\t" | b"\t" => Ok(b'\t'),
-            [c] if c.is_ascii() && !matches!(c, b'"' | b'\n' | b'\r') => Ok(*c),
-            _ => Err(bad_query(format!(
-                "delimiter must be one ASCII character other than a quote, or `tab`, got '{}'",
-                self.delimiter
-            ))),
-        }
+        ltv_segments::parse_delimiter(&self.delimiter).map_err(bad_query)
+    }
+
+    /// The same options from named text fields (a form upload rather than a query
+    /// string): a missing or empty field takes the query's default.
+    ///
+    /// # Errors
+    /// [`ApiError::InvalidQuery`] for a `skip_invalid` other than `true` or `false`.
+    pub fn from_fields<'a>(field: impl Fn(&str) -> Option<&'a str>) -> Result<Self, ApiError> {
+        let text =
+            |name: &str, default: fn() -> String| field(name).map_or_else(default, str::to_owned);
+        let skip_invalid = match field("skip_invalid") {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(other) => {
+                return Err(bad_query(format!(
+                    "skip_invalid must be true or false, got '{other}'"
+                )))
+            }
+        };
+        Ok(ReadQuery {
+            customer_col: text("customer_col", customer_col),
+            date_col: text("date_col", date_col),
+            amount_col: text("amount_col", amount_col),
+            channel_col: field("channel_col").map(str::to_owned),
+            date_format: field("date_format").map(str::to_owned),
+            delimiter: text("delimiter", comma),
+            skip_invalid,
+            as_of: field("as_of").map(str::to_owned),
+        })
     }
 
     /// The library's load options.

@@ -10,12 +10,12 @@ use axum::http::{header, HeaderMap};
 use axum::response::{Html, IntoResponse, Response};
 use ltv_core::Decimal;
 use ltv_report::{from_uploads, upload_page, Lang, ReportOptions, Upload, Uploads};
-use ltv_segments::{CsvOptions, DateFormat, Day, LoadOptions, TransactionColumns};
 use serde::Deserialize;
 
 use crate::error::ApiError;
 use crate::extract::read_parts;
 use crate::openapi::CsvErrors;
+use crate::routes::read_query::ReadQuery;
 use crate::state::AppState;
 
 /// `?lang=en|ja` of the pages.
@@ -223,43 +223,8 @@ impl Form {
         if let Some(c) = self.text("currency") {
             options.currency = c.to_owned();
         }
-        let as_of = self
-            .text("as_of")
-            .map(|v| {
-                v.parse::<Day>().map_err(|e| ApiError::BadValue {
-                    code: "invalid_value",
-                    message: format!("as_of: {e}"),
-                    field: Some("as_of".into()),
-                })
-            })
-            .transpose()?;
-        let delimiter = match self.text("delimiter").unwrap_or(",").as_bytes() {
-            b"tab" => b'\t',
-            [c] if c.is_ascii() && *c != b'"' => *c,
-            _ => {
-                return Err(ApiError::BadValue {
-                    code: "invalid_value",
-                    message: "delimiter must be one ASCII character other than a quote, or `tab`"
-                        .into(),
-                    field: Some("delimiter".into()),
-                })
-            }
-        };
-        let column = |name: &str, default: &str| self.text(name).unwrap_or(default).to_owned();
-        let read = LoadOptions {
-            columns: TransactionColumns {
-                customer: column("customer_col", "customer_id"),
-                date: column("date_col", "order_date"),
-                amount: column("amount_col", "amount"),
-                channel: self.text("channel_col").map(str::to_owned),
-            },
-            date_format: DateFormat::from_option(self.text("date_format")),
-            csv: CsvOptions {
-                skip_invalid: matches!(self.text("skip_invalid"), Some("true" | "on" | "1")),
-                progress: None,
-            },
-            as_of,
-        };
+        let query = ReadQuery::from_fields(|name| self.text(name))?;
+        let (read, delimiter) = (query.load_options()?, query.delimiter()?);
         let transactions = self.transactions.ok_or_else(|| ApiError::BadValue {
             code: "missing_field",
             message: "the form has no transactions file (field `transactions`)".into(),
