@@ -63,7 +63,7 @@ fn mrr_col() -> String {
     "mrr".to_owned()
 }
 
-/// `delimiter`: one ASCII character, or `tab`; default `,`.
+/// `delimiter`: [`ltv_segments::parse_delimiter`]; default `,`.
 #[derive(Debug, Clone, Copy)]
 struct Delimiter(u8);
 
@@ -76,13 +76,9 @@ impl Default for Delimiter {
 impl<'de> Deserialize<'de> for Delimiter {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;
-        match text.as_bytes() {
-            b"tab" => Ok(Delimiter(b'\t')),
-            [c] if c.is_ascii() => Ok(Delimiter(*c)),
-            _ => Err(serde::de::Error::custom(format!(
-                "delimiter must be one ASCII character or `tab`, got '{text}'"
-            ))),
-        }
+        ltv_segments::parse_delimiter(&text)
+            .map(Delimiter)
+            .map_err(serde::de::Error::custom)
     }
 }
 
