@@ -10,6 +10,7 @@ use crate::args::{LangArg, ModeArg, PlanArgs, PlanFormat};
 use crate::commands::levers::signed;
 use crate::commands::plan_file;
 use crate::output::{self, Table};
+use ltv_core::present::percent;
 
 pub fn run(args: &PlanArgs, out: &mut dyn Write) -> Result<()> {
     let file = plan_file::load(&args.file, args.baseline.as_deref())?;
@@ -30,14 +31,6 @@ pub fn run(args: &PlanArgs, out: &mut dyn Write) -> Result<()> {
         PlanFormat::Md => render_md(&report),
     };
     output::write(out, &text)
-}
-
-/// A fraction as a percentage (`1.739` → `173.9%`), without overflowing.
-pub fn percent(fraction: ltv_core::Decimal) -> String {
-    match fraction.checked_mul(ltv_core::Decimal::ONE_HUNDRED) {
-        Some(p) => format!("{}%", group(p, ltv_core::present::PERCENT_DP)),
-        None => "too large".to_owned(),
-    }
 }
 
 pub fn lang(l: LangArg) -> Lang {

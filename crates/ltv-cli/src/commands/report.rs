@@ -3,18 +3,15 @@
 use std::io::Write;
 
 use anyhow::{anyhow, Context, Result};
-use ltv_report::{build, sample, Lang, ReportInput, ReportOptions};
+use ltv_report::{build, sample, ReportInput, ReportOptions};
 use ltv_segments::{read_spend, CsvFile};
 
 use super::{load, plan_file};
-use crate::args::{LangArg, ReportArgs, ReportFormat};
+use crate::args::{ReportArgs, ReportFormat};
 use crate::{error, output};
 
 pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<()> {
-    let lang = match args.lang {
-        LangArg::En => Lang::En,
-        LangArg::Ja => Lang::Ja,
-    };
+    let lang = super::plan::lang(args.lang);
     let doc = if args.sample {
         let (tx, spend, plan) = sample::load().map_err(error::report)?;
         let mut options = sample::options(lang);

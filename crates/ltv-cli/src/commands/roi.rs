@@ -10,9 +10,10 @@ use ltv_planner::{
 };
 
 use crate::args::{Format, RoiArgs};
-use crate::commands::plan::{lang, percent};
+use crate::commands::plan::lang;
 use crate::commands::plan_file;
 use crate::output::{self, KvTable, Table};
+use ltv_core::present::percent;
 
 pub fn run(args: &RoiArgs, out: &mut dyn Write) -> Result<()> {
     let options = RoiOptions {
