@@ -33,9 +33,11 @@
 //! ```
 #![warn(missing_docs)]
 
+mod aggregate;
 mod cell;
 mod channels;
 mod cohort;
+mod customer_table;
 mod customers;
 mod day;
 mod drivers;
@@ -51,12 +53,13 @@ mod transactions;
 pub use cell::{parse_amount, DateFormat};
 pub use channels::{channel_economics, read_spend, ChannelReport, ChannelRow, ChannelSpend};
 pub use cohort::{cohorts, CohortKey, CohortMatrix, CohortMetric, CohortRow, MAX_CELLS};
+pub use customer_table::CustomerTable;
 pub use customers::{summarize, CustomerSummary, CustomersReport};
 pub use day::Day;
 pub use drivers::{drivers, Drivers, DEFAULT_INACTIVE_DAYS};
 pub use error::{DataError, Result, SegmentsError};
 pub use rfm::{
-    rank_scores, rfm, DimensionScoring, RfmOptions, RfmReport, RfmRow, ScoreRange, SegmentSummary,
+    rank_scores, rfm, rfm_table, DimensionScoring, RfmOptions, RfmReport, RfmRow, ScoreRange, SegmentSummary,
     MAX_BINS,
 };
 pub use segment_map::{Rule, SegmentMap};

@@ -5,6 +5,9 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use std::borrow::Cow;
+
+use crate::customer_table::{CustomerTable, Totals};
 use crate::day::Day;
 use crate::error::{Result, SegmentsError};
 use crate::segment_map::SegmentMap;
@@ -145,18 +148,10 @@ pub struct RfmReport<'a> {
     pub frequency: DimensionScoring,
     /// Monetary scoring.
     pub monetary: DimensionScoring,
-    tx: &'a Transactions,
+    table: Cow<'a, CustomerTable>,
     map: &'a SegmentMap,
-    stats: Vec<Stats>,
     scores: Vec<RfmCode>,
     segment_of: Vec<u16>,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Stats {
-    last: Day,
-    frequency: u32,
-    monetary: Decimal,
 }
 
 impl Serialize for RfmReport<'_> {
@@ -186,12 +181,17 @@ impl Serialize for RfmReport<'_> {
 impl<'a> RfmReport<'a> {
     /// Number of customers.
     pub fn len(&self) -> usize {
-        self.stats.len()
+        self.scores.len()
     }
 
     /// Whether there are no customers.
     pub fn is_empty(&self) -> bool {
-        self.stats.is_empty()
+        self.scores.is_empty()
+    }
+
+    /// The customers' totals the report was scored from.
+    pub fn table(&self) -> &CustomerTable {
+        &self.table
     }
 
     /// Row `i` (customers in the order of [`Transactions::customers`]).
@@ -199,28 +199,32 @@ impl<'a> RfmReport<'a> {
     /// # Panics
     /// If `i >= self.len()`.
     #[allow(clippy::indexing_slicing)]
-    pub fn row(&self, i: usize) -> RfmRow<'a> {
-        let st = self.stats[i];
+    pub fn row(&self, i: usize) -> RfmRow<'_> {
+        let t = self.table.totals(i);
         let code = self.scores[i];
         RfmRow {
-            customer_id: self.tx.customer_id(i),
-            recency_days: i64::from(self.as_of - st.last),
-            frequency: u64::from(st.frequency),
-            monetary_total: st.monetary,
+            customer_id: self.table.customer_id(i),
+            recency_days: i64::from(self.as_of - t.last),
+            frequency: u64::from(t.days.saturating_sub(1)),
+            monetary_total: t.monetary,
             r: u32::from(code.0[0]),
             f: u32::from(code.0[1]),
             m: u32::from(code.0[2]),
             rfm: code,
-            segment: self
-                .map
-                .segment_names()
-                .get(self.segment_of[i] as usize)
-                .map_or("", String::as_str),
+            segment: self.segment_name(i),
         }
     }
 
+    /// The segment name of row `i` (`""` if out of range).
+    pub fn segment_name(&self, i: usize) -> &'a str {
+        self.segment_of
+            .get(i)
+            .and_then(|&s| self.map.segment_names().get(usize::from(s)))
+            .map_or("", String::as_str)
+    }
+
     /// Every customer's row, in input order.
-    pub fn rows(&self) -> impl ExactSizeIterator<Item = RfmRow<'a>> + '_ {
+    pub fn rows(&self) -> impl ExactSizeIterator<Item = RfmRow<'_>> + '_ {
         (0..self.len()).map(|i| self.row(i))
     }
 }
@@ -228,47 +232,52 @@ impl<'a> RfmReport<'a> {
 /// Rank-based scores 1..=`bins` for `values`: a value's score is
 /// 1 + ⌊bins × (number of values strictly smaller) ÷ n⌋, so equal values always share
 /// a score and the scores are as even as the ties allow.
+///
+/// Computed through thresholds: with the values sorted (s₀ ≤ … ≤ sₙ₋₁) and
+/// mₖ = ⌈k·n ÷ bins⌉, a value scores above k exactly when it is greater than sₘₖ₋₁
+/// (then at least mₖ values are smaller than it), so one sort of the values and
+/// bins − 1 comparisons per value give every score.
 pub fn rank_scores<T: Ord + Copy + Send + Sync>(values: &[T], bins: u32) -> Vec<u32> {
-    let mut order: Vec<(T, u32)> = values.iter().copied().zip(0u32..).collect();
-    order.par_sort_unstable();
-    let n = values.len() as u64;
-    let mut scores = vec![1u32; values.len()];
-    let mut smaller = 0usize;
-    for (pos, &(v, i)) in order.iter().enumerate() {
-        if pos > 0 && order.get(pos - 1).is_some_and(|p| p.0 < v) {
-            smaller = pos;
-        }
-        if let Some(s) = scores.get_mut(i as usize) {
-            *s = 1 + (u64::from(bins) * smaller as u64 / n.max(1)) as u32;
-        }
-    }
-    scores
+    let thresholds = rank_thresholds(values, bins);
+    values
+        .par_iter()
+        .map(|v| 1 + thresholds.iter().filter(|t| v > t).count() as u32)
+        .collect()
 }
 
-/// Rank scores of decimals through exact integer keys at a common scale (fast
-/// comparisons); falls back to comparing decimals when a key would overflow.
-fn rank_decimals(values: &[Decimal], bins: u32) -> Vec<u32> {
-    let scale = values.iter().map(Decimal::scale).max().unwrap_or(0);
-    let keys: Option<Vec<i128>> = values
-        .par_iter()
+/// The values sₘₖ₋₁ of [`rank_scores`], k = 1..bins (empty for no values).
+fn rank_thresholds<T: Ord + Copy + Send + Sync>(values: &[T], bins: u32) -> Vec<T> {
+    let n = values.len() as u64;
+    if n == 0 {
+        return Vec::new();
+    }
+    let mut sorted = values.to_vec();
+    sorted.par_sort_unstable();
+    (1..u64::from(bins))
+        .filter_map(|k| {
+            let m = (k * n).div_ceil(u64::from(bins));
+            sorted.get(m.saturating_sub(1) as usize).copied()
+        })
+        .collect()
+}
+
+/// Exact integer keys of decimals at their common scale (same order as the decimals),
+/// or `None` if one would overflow.
+fn decimal_keys(values: impl IndexedParallelIterator<Item = Decimal> + Clone) -> Option<Vec<i128>> {
+    let scale = values.clone().map(|v| v.scale()).max().unwrap_or(0);
+    values
         .map(|v| {
-            let mantissa = v.mantissa();
             10i128
                 .checked_pow(scale - v.scale())
-                .and_then(|f| mantissa.checked_mul(f))
+                .and_then(|f| v.mantissa().checked_mul(f))
         })
-        .collect();
-    match keys {
-        Some(k) => rank_scores(&k, bins),
-        None => rank_scores(values, bins),
-    }
+        .collect()
 }
 
 /// Scores from explicit ascending breaks: 1 + number of breaks ≤ value.
-fn break_scores(values: &[Decimal], breaks: &[Decimal]) -> Vec<u32> {
+fn break_scores(values: impl IndexedParallelIterator<Item = Decimal>, breaks: &[Decimal]) -> Vec<u32> {
     values
-        .par_iter()
-        .map(|v| 1 + breaks.partition_point(|b| b <= v) as u32)
+        .map(|v| 1 + breaks.partition_point(|b| *b <= v) as u32)
         .collect()
 }
 
@@ -291,29 +300,36 @@ fn check_breaks(field: &'static str, breaks: &[Decimal], bins: u32) -> Result<()
     Ok(())
 }
 
-fn ranges(values: &[Decimal], scores: &[u32], bins: u32) -> Vec<ScoreRange> {
-    let mut out: Vec<ScoreRange> = (1..=bins)
-        .map(|score| ScoreRange {
-            score,
-            customers: 0,
-            min: None,
-            max: None,
-        })
-        .collect();
-    for (v, &s) in values.iter().zip(scores) {
-        if let Some(r) = out.get_mut(s as usize - 1) {
-            r.customers += 1;
-            r.min = Some(r.min.map_or(*v, |m| m.min(*v)));
-            r.max = Some(r.max.map_or(*v, |m| m.max(*v)));
+/// Per score: customers and the smallest and largest value.
+fn ranges<T: Ord + Copy>(
+    values: impl Iterator<Item = T>,
+    scores: &[u32],
+    bins: u32,
+    decimal: impl Fn(T) -> Decimal,
+) -> Vec<ScoreRange> {
+    let mut acc: Vec<(u64, Option<(T, T)>)> = vec![(0, None); bins as usize];
+    for (v, &s) in values.zip(scores) {
+        if let Some((count, range)) = acc.get_mut(s as usize - 1) {
+            *count += 1;
+            *range = Some(range.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))));
         }
     }
-    out
+    acc.into_iter()
+        .zip(1..)
+        .map(|((customers, range), score)| ScoreRange {
+            score,
+            customers,
+            min: range.map(|r| decimal(r.0)),
+            max: range.map(|r| decimal(r.1)),
+        })
+        .collect()
 }
 
 /// Scores every customer and names their segment.
 ///
 /// R is ranked by last order day (later = higher), F by frequency, M by monetary total;
-/// explicit breaks replace the ranking per dimension.
+/// explicit breaks replace the ranking per dimension. The same as [`rfm_table`] on
+/// [`CustomerTable::from_transactions`].
 ///
 /// # Errors
 /// [`SegmentsError::InvalidOption`] for bins outside 2..=9 or bad breaks;
@@ -332,7 +348,39 @@ fn ranges(values: &[Decimal], scores: &[u32], bins: u32) -> Vec<ScoreRange> {
 /// # Ok::<(), ltv_segments::SegmentsError>(())
 /// ```
 pub fn rfm<'a>(
-    tx: &'a Transactions,
+    tx: &Transactions,
+    options: &RfmOptions,
+    map: &'a SegmentMap,
+) -> Result<RfmReport<'a>> {
+    score(Cow::Owned(CustomerTable::from_transactions(tx)?), options, map)
+}
+
+/// [`rfm`] on a [`CustomerTable`] (what `ltv rfm` uses: the table is read in one pass
+/// without keeping the orders).
+///
+/// # Errors
+/// As for [`rfm`].
+///
+/// ```
+/// use ltv_segments::{rfm_table, CsvFile, CustomerTable, LoadOptions, RfmOptions, SegmentMap};
+/// let csv = "customer_id,order_date,amount\na,2024-01-01,10\nb,2024-03-01,50\nb,2024-03-05,50\n";
+/// let file = CsvFile::from_bytes("o.csv", csv.as_bytes().to_vec(), b',')?;
+/// let table = CustomerTable::load(&file, &Default::default())?;
+/// let map = SegmentMap::preset("default")?;
+/// let report = rfm_table(&table, &RfmOptions::default(), &map)?;
+/// assert_eq!(report.row(1).rfm.to_string(), "333");
+/// # Ok::<(), ltv_segments::SegmentsError>(())
+/// ```
+pub fn rfm_table<'a>(
+    table: &'a CustomerTable,
+    options: &RfmOptions,
+    map: &'a SegmentMap,
+) -> Result<RfmReport<'a>> {
+    score(Cow::Borrowed(table), options, map)
+}
+
+fn score<'a>(
+    table: Cow<'a, CustomerTable>,
     options: &RfmOptions,
     map: &'a SegmentMap,
 ) -> Result<RfmReport<'a>> {
@@ -345,78 +393,59 @@ pub fn rfm<'a>(
         });
     }
     map.check_bins(bins)?;
-    let as_of = tx.as_of();
-    let stats: Vec<Stats> = tx
-        .par_customers()
-        .map(|c| {
-            let mut monetary = Decimal::ZERO;
-            let mut days = 0u32;
-            let mut prev = None;
-            for o in c.orders {
-                monetary = monetary.checked_add(o.amount)?;
-                if prev != Some(o.day) {
-                    days += 1;
-                    prev = Some(o.day);
-                }
-            }
-            Some(Stats {
-                last: c.last_day()?,
-                frequency: days.saturating_sub(1),
-                monetary,
-            })
-        })
-        .collect::<Option<Vec<_>>>()
-        .ok_or(SegmentsError::Core(ltv_core::CoreError::Overflow {
-            what: "customer monetary total",
-        }))?;
-    let recency: Vec<Decimal> = stats
-        .iter()
-        .map(|s| Decimal::from(as_of - s.last))
-        .collect();
-    let frequency: Vec<Decimal> = stats.iter().map(|s| Decimal::from(s.frequency)).collect();
-    let monetary: Vec<Decimal> = stats.iter().map(|s| s.monetary).collect();
+    for (field, breaks) in [
+        ("r_breaks", &options.r_breaks),
+        ("f_breaks", &options.f_breaks),
+        ("m_breaks", &options.m_breaks),
+    ] {
+        if let Some(b) = breaks {
+            check_breaks(field, b, bins)?;
+        }
+    }
+    let as_of = table.as_of();
+    let totals = &table.totals;
+    let recency = |t: &Totals| i64::from(as_of - t.last);
+    let frequency = |t: &Totals| t.days.saturating_sub(1);
 
-    let (r_scores, r_method, r_breaks) = match &options.r_breaks {
+    let (r_scores, r_method) = match &options.r_breaks {
         Some(b) => {
-            check_breaks("r_breaks", b, bins)?;
-            let up = break_scores(&recency, b);
-            (
-                up.iter().map(|s| bins + 1 - s).collect(),
-                "breaks",
-                b.clone(),
-            )
+            let up = break_scores(totals.par_iter().map(|t| Decimal::from(recency(t))), b);
+            (up.iter().map(|s| bins + 1 - s).collect(), "breaks")
         }
         None => {
-            let last: Vec<Day> = stats.iter().map(|s| s.last).collect();
-            (rank_scores(&last, bins), "rank", Vec::new())
+            let last: Vec<Day> = totals.par_iter().map(|t| t.last).collect();
+            (rank_scores(&last, bins), "rank")
         }
     };
-    let (f_scores, f_method, f_breaks) = match &options.f_breaks {
-        Some(b) => {
-            check_breaks("f_breaks", b, bins)?;
-            (break_scores(&frequency, b), "breaks", b.clone())
-        }
+    let (f_scores, f_method) = match &options.f_breaks {
+        Some(b) => (
+            break_scores(totals.par_iter().map(|t| Decimal::from(frequency(t))), b),
+            "breaks",
+        ),
         None => {
-            let f: Vec<u32> = stats.iter().map(|s| s.frequency).collect();
-            (rank_scores(&f, bins), "rank", Vec::new())
+            let f: Vec<u32> = totals.par_iter().map(frequency).collect();
+            (rank_scores(&f, bins), "rank")
         }
     };
-    let (m_scores, m_method, m_breaks) = match &options.m_breaks {
-        Some(b) => {
-            check_breaks("m_breaks", b, bins)?;
-            (break_scores(&monetary, b), "breaks", b.clone())
-        }
-        None => (rank_decimals(&monetary, bins), "rank", Vec::new()),
+    let (m_scores, m_method) = match &options.m_breaks {
+        Some(b) => (break_scores(totals.par_iter().map(|t| t.monetary), b), "breaks"),
+        None => match decimal_keys(totals.par_iter().map(|t| t.monetary)) {
+            Some(keys) => (rank_scores(&keys, bins), "rank"),
+            None => {
+                let m: Vec<Decimal> = totals.iter().map(|t| t.monetary).collect();
+                (rank_scores(&m, bins), "rank")
+            }
+        },
     };
     let lookup = map.lookup_table(bins);
     let scores: Vec<RfmCode> = r_scores
-        .iter()
+        .par_iter()
         .zip(&f_scores)
         .zip(&m_scores)
         .map(|((&r, &f), &m)| RfmCode([r as u8, f as u8, m as u8]))
         .collect();
     let segment_of = scores
-        .iter()
+        .par_iter()
         .map(|c| {
             let [r, f, m] = c.0.map(usize::from);
             let b = bins as usize;
@@ -426,30 +455,30 @@ pub fn rfm<'a>(
                 .unwrap_or(u16::MAX)
         })
         .collect();
+    let breaks = |b: &Option<Vec<Decimal>>| b.clone().unwrap_or_default();
     Ok(RfmReport {
         as_of,
         bins,
         segments: map.name().to_string(),
         recency: DimensionScoring {
             method: r_method,
-            breaks: r_breaks,
-            ranges: ranges(&recency, &r_scores, bins),
+            breaks: breaks(&options.r_breaks),
+            ranges: ranges(totals.iter().map(recency), &r_scores, bins, Decimal::from),
         },
         frequency: DimensionScoring {
             method: f_method,
-            breaks: f_breaks,
-            ranges: ranges(&frequency, &f_scores, bins),
+            breaks: breaks(&options.f_breaks),
+            ranges: ranges(totals.iter().map(frequency), &f_scores, bins, Decimal::from),
         },
         monetary: DimensionScoring {
             method: m_method,
-            breaks: m_breaks,
-            ranges: ranges(&monetary, &m_scores, bins),
+            breaks: breaks(&options.m_breaks),
+            ranges: ranges(totals.iter().map(|t| t.monetary), &m_scores, bins, |d| d),
         },
-        tx,
         map,
-        stats,
         scores,
         segment_of,
+        table,
     })
 }
 
@@ -468,11 +497,14 @@ impl RfmReport<'_> {
         let names = map.segment_names();
         let mut acc: Vec<(u64, Decimal, Decimal, Decimal)> = vec![Default::default(); names.len()];
         let mut total = Decimal::ZERO;
-        for row in self.rows() {
-            let Some(i) = names.iter().position(|n| n == row.segment) else {
-                continue;
+        for i in 0..self.len() {
+            let row = self.row(i);
+            // the report's own map names the segments; `map` may list them differently
+            let index = match std::ptr::eq(map, self.map) {
+                true => self.segment_of.get(i).map(|&s| usize::from(s)),
+                false => names.iter().position(|n| n == row.segment),
             };
-            if let Some(a) = acc.get_mut(i) {
+            if let Some(a) = index.and_then(|s| acc.get_mut(s)) {
                 a.0 += 1;
                 a.1 = a.1.checked_add(row.monetary_total).ok_or_else(overflow)?;
                 a.2 += Decimal::from(row.recency_days);
@@ -525,7 +557,7 @@ mod tests {
         let d = |s: &str| s.parse::<Decimal>().unwrap();
         let breaks = [d("1"), d("2"), d("4"), d("8")];
         let values = [d("0"), d("1"), d("3"), d("8"), d("100")];
-        assert_eq!(break_scores(&values, &breaks), [1, 2, 3, 5, 5]);
+        assert_eq!(break_scores(values.into_par_iter(), &breaks), [1, 2, 3, 5, 5]);
         assert!(check_breaks("f_breaks", &breaks, 5).is_ok());
         assert_eq!(
             check_breaks("f_breaks", &breaks[..3], 5)

@@ -216,8 +216,12 @@ impl CsvFile {
             .metadata()
             .map_err(|e| SegmentsError::io(path, e))?
             .len();
-        let bytes = if len == 0 {
-            Bytes::Owned(Vec::new())
+        let bytes = if len == 0 || std::env::var_os("LTV_READ").is_some() {
+            let mut data = Vec::new();
+            (&file)
+                .read_to_end(&mut data)
+                .map_err(|e| SegmentsError::io(path, e))?;
+            Bytes::Owned(data)
         } else {
             match map_file(&file) {
                 Ok(map) => Bytes::Mapped(map),
@@ -303,6 +307,23 @@ impl CsvFile {
     /// Whether the data has no bytes at all.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// The bytes after the header line and where they start in the data.
+    pub(crate) fn body(&self) -> (usize, &[u8]) {
+        let data = self.bytes.get();
+        (self.body_start, data.get(self.body_start..).unwrap_or(&[]))
+    }
+
+    /// The field delimiter.
+    pub(crate) fn delimiter(&self) -> u8 {
+        self.delimiter
+    }
+
+    /// Lets the OS drop the mapped pages of `from..to` (offsets into the data) once
+    /// they have been parsed; see `Bytes::release`.
+    pub(crate) fn release(&self, from: usize, to: usize) {
+        self.bytes.release(from, to);
     }
 
     /// Index of the column called `name` (exact match after trimming blanks);
@@ -598,13 +619,13 @@ impl<'a> Record<'a, '_> {
 }
 
 #[derive(Debug, Clone, Copy)]
-struct Span {
-    start: usize,
-    end: usize,
-    escaped: bool,
+pub(crate) struct Span {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) escaped: bool,
 }
 
-fn trim_cr(line: &[u8]) -> &[u8] {
+pub(crate) fn trim_cr(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
@@ -618,7 +639,7 @@ fn span_text<'a>(line: &'a [u8], s: &Span) -> Result<Cow<'a, str>, std::str::Utf
 }
 
 /// Splits one line into field spans; `Err(field index)` on an unterminated quote.
-fn split(line: &[u8], delimiter: u8, spans: &mut Vec<Span>) -> Result<(), usize> {
+pub(crate) fn split(line: &[u8], delimiter: u8, spans: &mut Vec<Span>) -> Result<(), usize> {
     spans.clear();
     let mut pos = 0;
     loop {
@@ -676,7 +697,7 @@ fn split(line: &[u8], delimiter: u8, spans: &mut Vec<Span>) -> Result<(), usize>
 }
 
 /// Cuts `body` into about `parts` pieces that end at line ends.
-fn chunk_bounds(body: &[u8], parts: usize) -> Vec<(usize, usize)> {
+pub(crate) fn chunk_bounds(body: &[u8], parts: usize) -> Vec<(usize, usize)> {
     const MIN_CHUNK: usize = 1 << 20;
     let parts = parts.clamp(1, (body.len() / MIN_CHUNK).max(1));
     let mut bounds = Vec::with_capacity(parts);

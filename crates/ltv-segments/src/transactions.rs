@@ -242,14 +242,14 @@ impl<'a> Chunk<'a> {
 }
 
 /// Column indices resolved against a header.
-struct Resolved {
-    customer: usize,
-    date: usize,
-    amount: usize,
-    channel: Option<usize>,
+pub(crate) struct Resolved {
+    pub(crate) customer: usize,
+    pub(crate) date: usize,
+    pub(crate) amount: usize,
+    pub(crate) channel: Option<usize>,
 }
 
-fn resolve(file: &CsvFile, columns: &TransactionColumns) -> Result<Resolved> {
+pub(crate) fn resolve(file: &CsvFile, columns: &TransactionColumns) -> Result<Resolved> {
     Ok(Resolved {
         customer: file.column(&columns.customer, "--customer-col")?,
         date: file.column(&columns.date, "--date-col")?,
@@ -376,6 +376,11 @@ impl Transactions {
                 .and_then(|c| self.channel_names.get(c as usize).map(String::as_str)),
             orders: &self.orders[self.offsets[index]..self.offsets[index + 1]],
         }
+    }
+
+    /// Index into [`Transactions::channel_names`] of customer `index`'s channel.
+    pub(crate) fn channel_index(&self, index: usize) -> Option<u32> {
+        self.channel_of.get(index).copied().flatten()
     }
 
     /// The id of customer `index` (`""` if out of range).
@@ -641,7 +646,7 @@ fn assemble(
 
 /// The ids as one text with end offsets. Ids were checked to be UTF-8 when read; a
 /// quoted id with doubled quotes inside (`"a ""b"""`) is unescaped here.
-fn id_text(bytes: Vec<u8>, ends: Vec<usize>) -> (String, Vec<usize>) {
+pub(crate) fn id_text(bytes: Vec<u8>, ends: Vec<usize>) -> (String, Vec<usize>) {
     let escaped = memchr::memmem::find(&bytes, b"\"\"").is_some();
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,

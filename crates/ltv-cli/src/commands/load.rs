@@ -4,7 +4,7 @@
 use std::io::{IsTerminal, Write};
 
 use anyhow::Result;
-use ltv_segments::Transactions;
+use ltv_segments::{CustomerTable, Day, SkipReport, Transactions};
 
 use crate::args::{ReadArgs, TransactionArgs};
 
@@ -16,25 +16,46 @@ pub(crate) fn transactions(args: &TransactionArgs) -> Result<Transactions> {
 
 /// Loads `file` with the reading flags `args`, reporting as [`transactions`] does.
 pub(crate) fn read(file: &str, args: &ReadArgs) -> Result<Transactions> {
+    let tx = with_progress(|options| Transactions::open(file, args.delimiter, options), args)?;
+    notes(tx.skip_report(), tx.rows_after_as_of(), tx.as_of());
+    Ok(tx)
+}
+
+/// Reads every customer's totals (one pass, orders not kept) from the file named by
+/// `args`, reporting as [`transactions`] does.
+pub(crate) fn customer_table(args: &TransactionArgs) -> Result<CustomerTable> {
+    let read = &args.read;
+    let table = with_progress(
+        |options| CustomerTable::open(&args.file, read.delimiter, options),
+        read,
+    )?;
+    notes(table.skip_report(), table.rows_after_as_of(), table.as_of());
+    Ok(table)
+}
+
+/// Runs `load` with a progress bar on stderr when it is a terminal.
+fn with_progress<T>(
+    load: impl FnOnce(&ltv_segments::LoadOptions) -> ltv_segments::Result<T>,
+    args: &ReadArgs,
+) -> ltv_segments::Result<T> {
     let terminal = std::io::stderr().is_terminal();
     let options = args.load_options(terminal.then_some(progress as fn(u64, u64)));
-    let tx = Transactions::open(file, args.delimiter, &options);
+    let loaded = load(&options);
     if terminal {
         eprint!("\r\x1b[K");
     }
-    let tx = tx?;
-    let report = tx.skip_report().describe();
+    loaded
+}
+
+/// The skipped-rows warning and the as-of note on stderr.
+fn notes(skipped: &SkipReport, rows_after_as_of: u64, as_of: Day) {
+    let report = skipped.describe();
     if !report.is_empty() {
         eprintln!("warning: {report}");
     }
-    if tx.rows_after_as_of() > 0 {
-        eprintln!(
-            "note: ignored {} order(s) after the as-of date {}",
-            tx.rows_after_as_of(),
-            tx.as_of()
-        );
+    if rows_after_as_of > 0 {
+        eprintln!("note: ignored {rows_after_as_of} order(s) after the as-of date {as_of}");
     }
-    Ok(tx)
 }
 
 fn progress(done: u64, total: u64) {

@@ -5,7 +5,7 @@ use std::io::{BufWriter, Write};
 use anyhow::Result;
 use ltv_core::present::{group, money, percent};
 use ltv_core::Decimal;
-use ltv_segments::{rfm, DimensionScoring, RfmOptions, RfmReport, SegmentMap};
+use ltv_segments::{rfm_table, DimensionScoring, RfmOptions, RfmReport, SegmentMap};
 use serde::Serialize;
 
 use super::{csv_out, load};
@@ -20,8 +20,13 @@ pub fn run(args: &RfmArgs, out: &mut dyn Write) -> Result<()> {
         m_breaks: breaks("--m-breaks", &args.m_breaks)?,
     };
     let map = SegmentMap::load(&args.segments)?;
-    let tx = load::transactions(&args.input)?;
-    let report = rfm(&tx, &options, &map).map_err(crate::error::segments)?;
+    let t0 = std::time::Instant::now();
+    let table = load::customer_table(&args.input)?;
+    let t1 = std::time::Instant::now();
+    let report = rfm_table(&table, &options, &map).map_err(crate::error::segments)?;
+    if std::env::var_os("LTV_TIMING").is_some() {
+        eprintln!("load {:?} score {:?}", t1 - t0, t1.elapsed());
+    }
     if args.summary {
         return summary(&report, &map, args.format.format, out);
     }
