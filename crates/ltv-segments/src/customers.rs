@@ -5,6 +5,7 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::customer_table::CustomerTable;
 use crate::day::Day;
 use crate::error::{Result, SegmentsError};
 use crate::transactions::{Customer, Transactions};
@@ -100,6 +101,15 @@ pub struct CustomersReport {
 }
 
 impl CustomersReport {
+    /// The summaries of a [`CustomerTable`] (the same as [`CustomersReport::of`] on the
+    /// same data).
+    pub fn of_table(table: &CustomerTable) -> CustomersReport {
+        CustomersReport {
+            as_of: table.as_of(),
+            customers: table.summaries(),
+        }
+    }
+
     /// The summaries of [`summarize`] at `transactions.as_of()`.
     ///
     /// # Errors

@@ -59,8 +59,8 @@ pub use day::Day;
 pub use drivers::{drivers, Drivers, DEFAULT_INACTIVE_DAYS};
 pub use error::{DataError, Result, SegmentsError};
 pub use rfm::{
-    rank_scores, rfm, rfm_table, DimensionScoring, RfmOptions, RfmReport, RfmRow, ScoreRange, SegmentSummary,
-    MAX_BINS,
+    rank_scores, rfm, rfm_table, DimensionScoring, RfmOptions, RfmReport, RfmRow, ScoreRange,
+    SegmentSummary, MAX_BINS,
 };
 pub use segment_map::{Rule, SegmentMap};
 pub use synth::{generate, SplitMix64, SynthConfig, SynthStats, CHANNELS};

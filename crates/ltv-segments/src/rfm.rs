@@ -275,7 +275,10 @@ fn decimal_keys(values: impl IndexedParallelIterator<Item = Decimal> + Clone) ->
 }
 
 /// Scores from explicit ascending breaks: 1 + number of breaks ≤ value.
-fn break_scores(values: impl IndexedParallelIterator<Item = Decimal>, breaks: &[Decimal]) -> Vec<u32> {
+fn break_scores(
+    values: impl IndexedParallelIterator<Item = Decimal>,
+    breaks: &[Decimal],
+) -> Vec<u32> {
     values
         .map(|v| 1 + breaks.partition_point(|b| *b <= v) as u32)
         .collect()
@@ -352,7 +355,11 @@ pub fn rfm<'a>(
     options: &RfmOptions,
     map: &'a SegmentMap,
 ) -> Result<RfmReport<'a>> {
-    score(Cow::Owned(CustomerTable::from_transactions(tx)?), options, map)
+    score(
+        Cow::Owned(CustomerTable::from_transactions(tx)?),
+        options,
+        map,
+    )
 }
 
 /// [`rfm`] on a [`CustomerTable`] (what `ltv rfm` uses: the table is read in one pass
@@ -428,7 +435,10 @@ fn score<'a>(
         }
     };
     let (m_scores, m_method) = match &options.m_breaks {
-        Some(b) => (break_scores(totals.par_iter().map(|t| t.monetary), b), "breaks"),
+        Some(b) => (
+            break_scores(totals.par_iter().map(|t| t.monetary), b),
+            "breaks",
+        ),
         None => match decimal_keys(totals.par_iter().map(|t| t.monetary)) {
             Some(keys) => (rank_scores(&keys, bins), "rank"),
             None => {
@@ -557,7 +567,10 @@ mod tests {
         let d = |s: &str| s.parse::<Decimal>().unwrap();
         let breaks = [d("1"), d("2"), d("4"), d("8")];
         let values = [d("0"), d("1"), d("3"), d("8"), d("100")];
-        assert_eq!(break_scores(values.into_par_iter(), &breaks), [1, 2, 3, 5, 5]);
+        assert_eq!(
+            break_scores(values.into_par_iter(), &breaks),
+            [1, 2, 3, 5, 5]
+        );
         assert!(check_breaks("f_breaks", &breaks, 5).is_ok());
         assert_eq!(
             check_breaks("f_breaks", &breaks[..3], 5)

@@ -11,8 +11,8 @@ use crate::args::{CustomersArgs, TableFormat};
 use crate::output::{self, Table};
 
 pub fn run(args: &CustomersArgs, out: &mut dyn Write) -> Result<()> {
-    let tx = load::transactions(&args.input)?;
-    let report = CustomersReport::of(&tx)?;
+    let table = load::customer_table(&args.input)?;
+    let report = CustomersReport::of_table(&table);
     let customers = &report.customers;
     match args.format.format {
         TableFormat::Json => output::write(out, &output::json(&report)?),

@@ -16,7 +16,10 @@ pub(crate) fn transactions(args: &TransactionArgs) -> Result<Transactions> {
 
 /// Loads `file` with the reading flags `args`, reporting as [`transactions`] does.
 pub(crate) fn read(file: &str, args: &ReadArgs) -> Result<Transactions> {
-    let tx = with_progress(|options| Transactions::open(file, args.delimiter, options), args)?;
+    let tx = with_progress(
+        |options| Transactions::open(file, args.delimiter, options),
+        args,
+    )?;
     notes(tx.skip_report(), tx.rows_after_as_of(), tx.as_of());
     Ok(tx)
 }

@@ -13,7 +13,8 @@ use std::io::Read;
 use std::str::FromStr;
 
 use ltv_segments::{
-    CsvFile, CsvOptions, DateFormat, Day, LoadOptions, TransactionColumns, Transactions,
+    CsvFile, CsvOptions, CustomerTable, DateFormat, Day, LoadOptions, TransactionColumns,
+    Transactions,
 };
 use serde::{Deserialize, Deserializer};
 use utoipa::IntoParams;
@@ -189,16 +190,20 @@ impl TransactionsReader {
     /// # Errors
     /// [`ApiError::InvalidData`] for a body that cannot be read or a bad row (with its
     /// line and column).
-    pub fn read(&self, name: &str, mut body: impl Read) -> Result<Transactions, ApiError> {
-        let mut bytes = Vec::new();
-        body.read_to_end(&mut bytes)
-            .map_err(|e| ApiError::InvalidData {
-                message: format!("cannot read the transactions file: {e}"),
-                field: None,
-                line: None,
-                column: None,
-            })?;
-        self.load(name, bytes)
+    pub fn read(&self, name: &str, body: impl Read) -> Result<Transactions, ApiError> {
+        self.load(name, read_all(body)?)
+    }
+
+    /// Reads every customer's totals from an uploaded transactions file in one pass
+    /// (what RFM and the customer summaries need; the orders are not kept).
+    ///
+    /// # Errors
+    /// As for [`ReadQuery::read`].
+    pub fn table(&self, name: &str, body: impl Read) -> Result<CustomerTable, ApiError> {
+        Ok(CustomerTable::load(
+            &CsvFile::from_bytes(name, read_all(body)?, self.delimiter)?,
+            &self.load,
+        )?)
     }
 
     /// Loads the transactions of a file already in memory.
@@ -211,6 +216,19 @@ impl TransactionsReader {
             &self.load,
         )?)
     }
+}
+
+/// The whole uploaded body.
+fn read_all(mut body: impl Read) -> Result<Vec<u8>, ApiError> {
+    let mut bytes = Vec::new();
+    body.read_to_end(&mut bytes)
+        .map_err(|e| ApiError::InvalidData {
+            message: format!("cannot read the transactions file: {e}"),
+            field: None,
+            line: None,
+            column: None,
+        })?;
+    Ok(bytes)
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use ltv_core::Decimal;
 use ltv_segments::{
-    channel_economics, cohorts, read_spend, rfm, ChannelReport, CohortKey, CohortMatrix,
+    channel_economics, cohorts, read_spend, rfm_table, ChannelReport, CohortKey, CohortMatrix,
     CohortMetric, CsvFile, CustomersReport, RfmOptions, SegmentMap,
 };
 use serde::Deserialize;
@@ -99,9 +99,9 @@ pub async fn rfm_scores(
     let map = SegmentMap::preset(&q.segments)?;
     let json = csv
         .process(state.pool(), move |body| {
-            let tx = reader.read("request body", body)?;
-            let report = rfm(&tx, &options, &map)?;
-            // The report borrows the transactions: serialise here, on the pool.
+            let table = reader.table("request body", body)?;
+            let report = rfm_table(&table, &options, &map)?;
+            // The report borrows the table: serialise here, on the pool.
             serde_json::to_vec(&report).map_err(|e| {
                 tracing::error!(error = %e, "serialising the rfm report");
                 ApiError::Internal
@@ -134,8 +134,8 @@ pub async fn customers(
     let reader = q.read.reader()?;
     let report = csv
         .process(state.pool(), move |body| {
-            let tx = reader.read("request body", body)?;
-            Ok::<_, ApiError>(CustomersReport::of(&tx)?)
+            let table = reader.table("request body", body)?;
+            Ok::<_, ApiError>(CustomersReport::of_table(&table))
         })
         .await?;
     Ok(Json(report))
