@@ -235,13 +235,23 @@ impl<'a> RfmReport<'a> {
 ///
 /// Computed through thresholds: with the values sorted (s₀ ≤ … ≤ sₙ₋₁) and
 /// mₖ = ⌈k·n ÷ bins⌉, a value scores above k exactly when it is greater than sₘₖ₋₁
-/// (then at least mₖ values are smaller than it), so one sort of the values and
-/// bins − 1 comparisons per value give every score.
+/// (then at least mₖ values are smaller than it), so the bins − 1 order statistics
+/// sₘₖ₋₁ (found by selection, without sorting) and bins − 1 comparisons per value give
+/// every score.
 pub fn rank_scores<T: Ord + Copy + Send + Sync>(values: &[T], bins: u32) -> Vec<u32> {
+    rank_codes(values, bins)
+        .into_iter()
+        .map(u32::from)
+        .collect()
+}
+
+/// [`rank_scores`] as digits (`bins` ≤ [`MAX_BINS`]).
+fn rank_codes<T: Ord + Copy + Send + Sync>(values: &[T], bins: u32) -> Vec<u8> {
     let thresholds = rank_thresholds(values, bins);
     values
         .par_iter()
-        .map(|v| 1 + thresholds.iter().filter(|t| v > t).count() as u32)
+        .with_min_len(1 << 12)
+        .map(|v| 1 + thresholds.iter().filter(|t| v > *t).count() as u8)
         .collect()
 }
 
@@ -251,14 +261,43 @@ fn rank_thresholds<T: Ord + Copy + Send + Sync>(values: &[T], bins: u32) -> Vec<
     if n == 0 {
         return Vec::new();
     }
-    let mut sorted = values.to_vec();
-    sorted.par_sort_unstable();
-    (1..u64::from(bins))
-        .filter_map(|k| {
-            let m = (k * n).div_ceil(u64::from(bins));
-            sorted.get(m.saturating_sub(1) as usize).copied()
-        })
+    // mₖ ≥ 1 for k ≥ 1; ascending, with repeats when bins > n
+    let positions: Vec<usize> = (1..u64::from(bins))
+        .map(|k| ((k * n).div_ceil(u64::from(bins)) - 1) as usize)
+        .collect();
+    let mut work = values.to_vec();
+    select_positions(&mut work, 0, &positions);
+    positions
+        .iter()
+        .filter_map(|&p| work.get(p).copied())
         .collect()
+}
+
+/// Rearranges `slice` (the part of a larger slice starting at `offset`) so that each of
+/// the ascending `positions` holds the value it would hold if the slice were sorted:
+/// select the middle position, then the positions left and right of it in the two
+/// smaller parts.
+fn select_positions<T: Ord + Send>(slice: &mut [T], offset: usize, positions: &[usize]) {
+    let Some(&p) = positions.get(positions.len() / 2) else {
+        return;
+    };
+    let Some(at) = p.checked_sub(offset).filter(|&at| at < slice.len()) else {
+        return;
+    };
+    let (left, _, right) = slice.select_nth_unstable(at);
+    let below = positions.partition_point(|&q| q < p);
+    let above = positions.partition_point(|&q| q <= p);
+    let (lower, rest) = positions.split_at(below);
+    let upper = rest.get(above - below..).unwrap_or(&[]);
+    if left.len() + right.len() > 1 << 16 {
+        rayon::join(
+            || select_positions(left, offset, lower),
+            || select_positions(right, p + 1, upper),
+        );
+    } else {
+        select_positions(left, offset, lower);
+        select_positions(right, p + 1, upper);
+    }
 }
 
 /// Exact integer keys of decimals at their common scale (same order as the decimals),
@@ -278,9 +317,9 @@ fn decimal_keys(values: impl IndexedParallelIterator<Item = Decimal> + Clone) ->
 fn break_scores(
     values: impl IndexedParallelIterator<Item = Decimal>,
     breaks: &[Decimal],
-) -> Vec<u32> {
+) -> Vec<u8> {
     values
-        .map(|v| 1 + breaks.partition_point(|b| *b <= v) as u32)
+        .map(|v| 1 + breaks.partition_point(|b| *b <= v) as u8)
         .collect()
 }
 
@@ -303,20 +342,38 @@ fn check_breaks(field: &'static str, breaks: &[Decimal], bins: u32) -> Result<()
     Ok(())
 }
 
-/// Per score: customers and the smallest and largest value.
-fn ranges<T: Ord + Copy>(
-    values: impl Iterator<Item = T>,
-    scores: &[u32],
+/// Per score: customers and the smallest and largest value (the first of equal
+/// smallest and the last of equal largest values, as `Ord::min`/`max` in input order).
+fn ranges<T: Ord + Copy + Send>(
+    values: impl IndexedParallelIterator<Item = T>,
+    scores: &[u8],
     bins: u32,
     decimal: impl Fn(T) -> Decimal,
 ) -> Vec<ScoreRange> {
-    let mut acc: Vec<(u64, Option<(T, T)>)> = vec![(0, None); bins as usize];
-    for (v, &s) in values.zip(scores) {
-        if let Some((count, range)) = acc.get_mut(s as usize - 1) {
-            *count += 1;
-            *range = Some(range.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))));
-        }
-    }
+    type Acc<T> = Vec<(u64, Option<(T, T)>)>;
+    let empty = || -> Acc<T> { vec![(0, None); bins as usize] };
+    let acc = values
+        .zip(scores.par_iter())
+        .with_min_len(1 << 14)
+        .fold(empty, |mut acc, (v, &s)| {
+            if let Some((count, range)) = acc.get_mut(usize::from(s).wrapping_sub(1)) {
+                *count += 1;
+                *range = Some(range.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))));
+            }
+            acc
+        })
+        // rayon reduces neighbours left to right, so ties resolve as in one pass
+        .reduce(empty, |mut left, right| {
+            for (l, r) in left.iter_mut().zip(right) {
+                l.0 += r.0;
+                l.1 = match (l.1, r.1) {
+                    (Some((lo, hi)), Some((lo2, hi2))) => Some((lo.min(lo2), hi.max(hi2))),
+                    (a, None) => a,
+                    (None, b) => b,
+                };
+            }
+            left
+        });
     acc.into_iter()
         .zip(1..)
         .map(|((customers, range), score)| ScoreRange {
@@ -414,57 +471,77 @@ fn score<'a>(
     let recency = |t: &Totals| i64::from(as_of - t.last);
     let frequency = |t: &Totals| t.days.saturating_sub(1);
 
-    let (r_scores, r_method) = match &options.r_breaks {
+    let r_dim = || match &options.r_breaks {
         Some(b) => {
             let up = break_scores(totals.par_iter().map(|t| Decimal::from(recency(t))), b);
-            (up.iter().map(|s| bins + 1 - s).collect(), "breaks")
+            let down: Vec<u8> = up.iter().map(|s| bins as u8 + 1 - s).collect();
+            let ranges = ranges(totals.par_iter().map(recency), &down, bins, Decimal::from);
+            (down, "breaks", ranges)
         }
         None => {
             let last: Vec<Day> = totals.par_iter().map(|t| t.last).collect();
-            (rank_scores(&last, bins), "rank")
+            let scores = rank_codes(&last, bins);
+            let ranges = ranges(totals.par_iter().map(recency), &scores, bins, Decimal::from);
+            (scores, "rank", ranges)
         }
     };
-    let (f_scores, f_method) = match &options.f_breaks {
-        Some(b) => (
-            break_scores(totals.par_iter().map(|t| Decimal::from(frequency(t))), b),
-            "breaks",
-        ),
-        None => {
-            let f: Vec<u32> = totals.par_iter().map(frequency).collect();
-            (rank_scores(&f, bins), "rank")
-        }
-    };
-    let (m_scores, m_method) = match &options.m_breaks {
-        Some(b) => (
-            break_scores(totals.par_iter().map(|t| t.monetary), b),
-            "breaks",
-        ),
-        None => match decimal_keys(totals.par_iter().map(|t| t.monetary)) {
-            Some(keys) => (rank_scores(&keys, bins), "rank"),
+    let f_dim = || {
+        let (scores, method) = match &options.f_breaks {
+            Some(b) => (
+                break_scores(totals.par_iter().map(|t| Decimal::from(frequency(t))), b),
+                "breaks",
+            ),
             None => {
-                let m: Vec<Decimal> = totals.iter().map(|t| t.monetary).collect();
-                (rank_scores(&m, bins), "rank")
+                let f: Vec<u32> = totals.par_iter().map(frequency).collect();
+                (rank_codes(&f, bins), "rank")
             }
-        },
+        };
+        let ranges = ranges(
+            totals.par_iter().map(frequency),
+            &scores,
+            bins,
+            Decimal::from,
+        );
+        (scores, method, ranges)
     };
+    let m_dim = || {
+        let (scores, method) = match &options.m_breaks {
+            Some(b) => (
+                break_scores(totals.par_iter().map(|t| t.monetary), b),
+                "breaks",
+            ),
+            None => match decimal_keys(totals.par_iter().map(|t| t.monetary)) {
+                Some(keys) => (rank_codes(&keys, bins), "rank"),
+                None => {
+                    let m: Vec<Decimal> = totals.iter().map(|t| t.monetary).collect();
+                    (rank_codes(&m, bins), "rank")
+                }
+            },
+        };
+        let ranges = ranges(totals.par_iter().map(|t| t.monetary), &scores, bins, |d| d);
+        (scores, method, ranges)
+    };
+    // the three dimensions are independent: score them side by side
+    let (
+        (r_scores, r_method, r_ranges),
+        ((f_scores, f_method, f_ranges), (m_scores, m_method, m_ranges)),
+    ) = rayon::join(r_dim, || rayon::join(f_dim, m_dim));
     let lookup = map.lookup_table(bins);
-    let scores: Vec<RfmCode> = r_scores
+    let b = bins as usize;
+    let (scores, segment_of): (Vec<RfmCode>, Vec<u16>) = r_scores
         .par_iter()
         .zip(&f_scores)
         .zip(&m_scores)
-        .map(|((&r, &f), &m)| RfmCode([r as u8, f as u8, m as u8]))
-        .collect();
-    let segment_of = scores
-        .par_iter()
-        .map(|c| {
-            let [r, f, m] = c.0.map(usize::from);
-            let b = bins as usize;
-            lookup
-                .get(((r - 1) * b + (f - 1)) * b + (m - 1))
+        .with_min_len(1 << 12)
+        .map(|((&r, &f), &m)| {
+            let [ri, fi, mi] = [r, f, m].map(|s| usize::from(s).wrapping_sub(1));
+            let segment = lookup
+                .get((ri * b + fi) * b + mi)
                 .copied()
-                .unwrap_or(u16::MAX)
+                .unwrap_or(u16::MAX);
+            (RfmCode([r, f, m]), segment)
         })
-        .collect();
+        .unzip();
     let breaks = |b: &Option<Vec<Decimal>>| b.clone().unwrap_or_default();
     Ok(RfmReport {
         as_of,
@@ -473,17 +550,17 @@ fn score<'a>(
         recency: DimensionScoring {
             method: r_method,
             breaks: breaks(&options.r_breaks),
-            ranges: ranges(totals.iter().map(recency), &r_scores, bins, Decimal::from),
+            ranges: r_ranges,
         },
         frequency: DimensionScoring {
             method: f_method,
             breaks: breaks(&options.f_breaks),
-            ranges: ranges(totals.iter().map(frequency), &f_scores, bins, Decimal::from),
+            ranges: f_ranges,
         },
         monetary: DimensionScoring {
             method: m_method,
             breaks: breaks(&options.m_breaks),
-            ranges: ranges(totals.iter().map(|t| t.monetary), &m_scores, bins, |d| d),
+            ranges: m_ranges,
         },
         map,
         scores,
@@ -581,7 +658,64 @@ mod tests {
         assert!(check_breaks("f_breaks", &[d("1"), d("1"), d("2"), d("3")], 5).is_err());
     }
 
+    /// The definition: 1 + ⌊bins × (number of values strictly smaller) ÷ n⌋.
+    fn by_definition<T: Ord>(values: &[T], bins: u32) -> Vec<u32> {
+        let n = values.len() as u64;
+        values
+            .iter()
+            .map(|v| {
+                let smaller = values.iter().filter(|w| *w < v).count() as u64;
+                1 + (u64::from(bins) * smaller / n) as u32
+            })
+            .collect()
+    }
+
+    /// The thresholds from a full sort (what selection replaced).
+    fn sorted_thresholds<T: Ord + Copy>(values: &[T], bins: u32) -> Vec<T> {
+        let mut sorted = values.to_vec();
+        sorted.sort_unstable();
+        let n = values.len() as u64;
+        (1..u64::from(bins))
+            .filter_map(|k| {
+                sorted
+                    .get(((k * n).div_ceil(u64::from(bins)) - 1) as usize)
+                    .copied()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn selection_on_large_inputs_matches_sorting() {
+        // large enough for the parallel branches of `select_positions`
+        let values: Vec<i128> = (0..300_000u64)
+            .map(|i| i128::from(i.wrapping_mul(2_654_435_761) % 1_000))
+            .collect();
+        for bins in 2..=MAX_BINS {
+            assert_eq!(
+                rank_thresholds(&values, bins),
+                sorted_thresholds(&values, bins)
+            );
+        }
+    }
+
     proptest! {
+        #[test]
+        fn thresholds_match_full_sort_and_definition(
+            values in proptest::collection::vec(-5i128..5, 1..300),
+            bins in 2u32..10,
+        ) {
+            prop_assert_eq!(rank_thresholds(&values, bins), sorted_thresholds(&values, bins));
+            prop_assert_eq!(rank_scores(&values, bins), by_definition(&values, bins));
+        }
+
+        #[test]
+        fn wide_values_match_definition(
+            values in proptest::collection::vec(any::<i32>(), 1..100),
+            bins in 2u32..10,
+        ) {
+            prop_assert_eq!(rank_scores(&values, bins), by_definition(&values, bins));
+        }
+
         #[test]
         fn scores_in_range_and_ties_share(values in proptest::collection::vec(0u32..20, 1..200), bins in 2u32..10) {
             let scores = rank_scores(&values, bins);

@@ -1,6 +1,6 @@
 //! `ltv rfm`.
 
-use std::io::{BufWriter, Write};
+use std::io::Write;
 
 use anyhow::Result;
 use ltv_core::present::{group, money, percent};
@@ -33,27 +33,35 @@ pub fn run(args: &RfmArgs, out: &mut dyn Write) -> Result<()> {
     match args.format.format {
         TableFormat::Json => output::write(out, &output::json(&report)?),
         TableFormat::Csv => {
-            let mut w = BufWriter::with_capacity(1 << 16, out);
-            writeln!(
-                w,
-                "customer_id,recency_days,frequency,monetary_total,r,f,m,rfm,segment"
+            let t2 = std::time::Instant::now();
+            out.write_all(
+                b"customer_id,recency_days,frequency,monetary_total,r,f,m,rfm,segment\n",
             )?;
-            for c in report.rows() {
-                writeln!(
-                    w,
-                    "{},{},{},{},{},{},{},{},{}",
-                    csv_out::field(c.customer_id),
-                    c.recency_days,
-                    c.frequency,
-                    c.monetary_total,
-                    c.r,
-                    c.f,
-                    c.m,
-                    c.rfm,
-                    csv_out::field(c.segment)
-                )?;
+            csv_out::write_rows(out, report.len(), |i, buf| {
+                let c = report.row(i);
+                csv_out::push_field(buf, c.customer_id);
+                buf.push(b',');
+                csv_out::push_int(buf, c.recency_days);
+                buf.push(b',');
+                csv_out::push_int(buf, c.frequency);
+                buf.push(b',');
+                csv_out::push_decimal(buf, c.monetary_total);
+                for score in [c.r, c.f, c.m] {
+                    buf.push(b',');
+                    csv_out::push_int(buf, score);
+                }
+                buf.push(b',');
+                for digit in c.rfm.0 {
+                    csv_out::push_int(buf, digit);
+                }
+                buf.push(b',');
+                csv_out::push_field(buf, c.segment);
+                buf.push(b'\n');
+            })?;
+            out.flush()?;
+            if std::env::var_os("LTV_TIMING").is_some() {
+                eprintln!("write {:?}", t2.elapsed());
             }
-            w.flush()?;
             Ok(())
         }
         TableFormat::Text => {
