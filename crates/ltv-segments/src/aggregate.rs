@@ -328,7 +328,14 @@ fn aggregate_in(
         return None;
     }
     let t3 = std::time::Instant::now();
-    let r = finish(file.name(), table, channel_keys, as_of, rows_after_as_of);
+    let r = finish(
+        file.name(),
+        table,
+        channel_keys,
+        as_of,
+        rows_after_as_of,
+        body.len() as u64,
+    );
     if std::env::var_os("LTV_TIMING").is_some() {
         eprintln!(
             "parse {:?} absorb {:?} recount {:?} finish {:?}",
@@ -967,49 +974,86 @@ impl Part {
     }
 }
 
-/// Every customer with an order as (first row's offset, partition, entry), sorted: a
-/// bucket sort on the offsets' top bits, then a small sort per bucket.
-fn first_appearance(table: &[Part]) -> Vec<(u64, u32, u32)> {
-    const BUCKET_BITS: u32 = 12;
-    let counted = || {
-        table.iter().enumerate().flat_map(|(p, part)| {
-            part.entries
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| e.orders > 0)
-                .map(move |(i, e)| (e.first_seen, p as u32, i as u32))
-        })
-    };
-    let top = counted().map(|o| o.0).max().unwrap_or(0);
-    let shift = (64 - top.leading_zeros()).saturating_sub(BUCKET_BITS);
-    let mut starts = vec![0usize; (1 << BUCKET_BITS) + 1];
-    for o in counted() {
-        if let Some(c) = starts.get_mut((o.0 >> shift) as usize + 1) {
-            *c += 1;
-        }
-    }
-    for i in 1..starts.len() {
-        starts[i] += starts[i - 1];
-    }
-    let total = starts.last().copied().unwrap_or(0);
-    let mut out = vec![(0u64, 0u32, 0u32); total];
-    let mut next = starts.clone();
-    for o in counted() {
-        if let Some(n) = next.get_mut((o.0 >> shift) as usize) {
-            if let Some(slot) = out.get_mut(*n) {
-                *slot = o;
+/// Every customer with an order as (first row's offset, partition, entry), sorted.
+///
+/// A parallel bucket sort on the offsets' top bits: groups of partitions each sort
+/// their customers into 4,096 buckets (counting sort), then every bucket gathers its
+/// share from each group and is sorted on its own. `end` bounds the offsets.
+fn first_appearance(table: &[Part], end: u64) -> Vec<(u64, u32, u32)> {
+    type Item = (u64, u32, u32);
+    const BUCKETS: usize = 1 << 12;
+    let shift = (64 - end.leading_zeros()).saturating_sub(BUCKETS.trailing_zeros());
+    let bucket = |o: &Item| ((o.0 >> shift) as usize).min(BUCKETS - 1);
+    let per_group = table
+        .len()
+        .div_ceil(rayon::current_num_threads().max(1) * 4)
+        .max(1);
+    // Per group: its customers ordered by bucket, and where each bucket starts.
+    let groups: Vec<(Vec<Item>, Vec<usize>)> = table
+        .par_chunks(per_group)
+        .enumerate()
+        .map(|(g, parts)| {
+            let items = || {
+                parts.iter().enumerate().flat_map(move |(k, part)| {
+                    let p = (g * per_group + k) as u32;
+                    part.entries
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, e)| e.orders > 0)
+                        .map(move |(i, e)| (e.first_seen, p, i as u32))
+                })
+            };
+            let mut starts = vec![0usize; BUCKETS + 1];
+            for o in items() {
+                if let Some(c) = starts.get_mut(bucket(&o) + 1) {
+                    *c += 1;
+                }
             }
-            *n += 1;
-        }
+            for i in 1..starts.len() {
+                starts[i] += starts[i - 1];
+            }
+            let mut sorted = vec![(0u64, 0u32, 0u32); starts.last().copied().unwrap_or(0)];
+            let mut next = starts.clone();
+            for o in items() {
+                if let Some(n) = next.get_mut(bucket(&o)) {
+                    if let Some(slot) = sorted.get_mut(*n) {
+                        *slot = o;
+                    }
+                    *n += 1;
+                }
+            }
+            (sorted, starts)
+        })
+        .collect();
+    fn range(g: &(Vec<Item>, Vec<usize>), b: usize) -> &[Item] {
+        let (from, to) = (g.1.get(b).copied(), g.1.get(b + 1).copied());
+        from.zip(to).and_then(|(f, t)| g.0.get(f..t)).unwrap_or(&[])
     }
-    let mut buckets: Vec<&mut [(u64, u32, u32)]> = Vec::with_capacity(starts.len());
-    let mut rest: &mut [(u64, u32, u32)] = &mut out;
-    for w in starts.windows(2) {
-        let (bucket, tail) = rest.split_at_mut((w[1] - w[0]).min(rest.len()));
-        buckets.push(bucket);
+    let sizes: Vec<usize> = (0..BUCKETS)
+        .map(|b| groups.iter().map(|g| range(g, b).len()).sum())
+        .collect();
+    let mut out = vec![(0u64, 0u32, 0u32); sizes.iter().sum()];
+    let mut segments: Vec<&mut [Item]> = Vec::with_capacity(BUCKETS);
+    let mut rest: &mut [Item] = &mut out;
+    for &size in &sizes {
+        let (segment, tail) = rest.split_at_mut(size.min(rest.len()));
+        segments.push(segment);
         rest = tail;
     }
-    buckets.par_iter_mut().for_each(|b| b.sort_unstable());
+    segments
+        .par_iter_mut()
+        .enumerate()
+        .for_each(|(b, segment)| {
+            let mut at = 0;
+            for g in &groups {
+                let part = range(g, b);
+                if let Some(dst) = segment.get_mut(at..at + part.len()) {
+                    dst.copy_from_slice(part);
+                }
+                at += part.len();
+            }
+            segment.sort_unstable();
+        });
     out
 }
 
@@ -1036,8 +1080,9 @@ fn finish(
     channel_keys: Vec<&[u8]>,
     as_of: Day,
     rows_after_as_of: u64,
+    end: u64,
 ) -> Option<CustomerTable> {
-    let order = first_appearance(&table);
+    let order = first_appearance(&table, end);
     if order.is_empty() {
         return None;
     }
