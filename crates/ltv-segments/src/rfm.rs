@@ -301,14 +301,17 @@ fn select_positions<T: Ord + Send>(slice: &mut [T], offset: usize, positions: &[
 }
 
 /// Exact integer keys of decimals at their common scale (same order as the decimals),
-/// or `None` if one would overflow.
-fn decimal_keys(values: impl IndexedParallelIterator<Item = Decimal> + Clone) -> Option<Vec<i128>> {
+/// or `None` if one does not fit `K` (money usually fits `i64`, which ranks faster).
+fn decimal_keys<K: TryFrom<i128> + Send>(
+    values: impl IndexedParallelIterator<Item = Decimal> + Clone,
+) -> Option<Vec<K>> {
     let scale = values.clone().map(|v| v.scale()).max().unwrap_or(0);
     values
         .map(|v| {
             10i128
                 .checked_pow(scale - v.scale())
                 .and_then(|f| v.mantissa().checked_mul(f))
+                .and_then(|k| K::try_from(k).ok())
         })
         .collect()
 }
@@ -510,13 +513,18 @@ fn score<'a>(
                 break_scores(totals.par_iter().map(|t| t.monetary), b),
                 "breaks",
             ),
-            None => match decimal_keys(totals.par_iter().map(|t| t.monetary)) {
-                Some(keys) => (rank_codes(&keys, bins), "rank"),
-                None => {
+            None => {
+                let monetary = || totals.par_iter().map(|t| t.monetary);
+                let scores = if let Some(keys) = decimal_keys::<i64>(monetary()) {
+                    rank_codes(&keys, bins)
+                } else if let Some(keys) = decimal_keys::<i128>(monetary()) {
+                    rank_codes(&keys, bins)
+                } else {
                     let m: Vec<Decimal> = totals.iter().map(|t| t.monetary).collect();
-                    (rank_codes(&m, bins), "rank")
-                }
-            },
+                    rank_codes(&m, bins)
+                };
+                (scores, "rank")
+            }
         };
         let ranges = ranges(totals.par_iter().map(|t| t.monetary), &scores, bins, |d| d);
         (scores, method, ranges)
@@ -682,6 +690,25 @@ mod tests {
                     .copied()
             })
             .collect()
+    }
+
+    #[test]
+    fn decimal_keys_widen_when_needed() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let small = [d("1.5"), d("-2"), d("0.25")];
+        assert_eq!(
+            decimal_keys::<i64>(small.into_par_iter()),
+            Some(vec![150, -200, 25])
+        );
+        // 10^19 × 100 does not fit i64 but fits i128; at scale 28 not even i128
+        let big = [d("10000000000000000000"), d("0.01")];
+        assert_eq!(decimal_keys::<i64>(big.into_par_iter()), None);
+        assert_eq!(
+            decimal_keys::<i128>(big.into_par_iter()),
+            Some(vec![1_000_000_000_000_000_000_000, 1])
+        );
+        let huge = [Decimal::MAX, d("0.0000000000000000000000000001")];
+        assert_eq!(decimal_keys::<i128>(huge.into_par_iter()), None);
     }
 
     #[test]

@@ -39,6 +39,7 @@ pub fn run(args: &RfmArgs, out: &mut dyn Write) -> Result<()> {
             )?;
             csv_out::write_rows(out, report.len(), |i, buf| {
                 let c = report.row(i);
+                buf.reserve(128);
                 csv_out::push_field(buf, c.customer_id);
                 buf.push(b',');
                 csv_out::push_int(buf, c.recency_days);
@@ -48,11 +49,11 @@ pub fn run(args: &RfmArgs, out: &mut dyn Write) -> Result<()> {
                 csv_out::push_decimal(buf, c.monetary_total);
                 for score in [c.r, c.f, c.m] {
                     buf.push(b',');
-                    csv_out::push_int(buf, score);
+                    csv_out::push_digit(buf, score);
                 }
                 buf.push(b',');
                 for digit in c.rfm.0 {
-                    csv_out::push_int(buf, digit);
+                    csv_out::push_digit(buf, digit);
                 }
                 buf.push(b',');
                 csv_out::push_field(buf, c.segment);
