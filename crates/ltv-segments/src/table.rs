@@ -216,12 +216,8 @@ impl CsvFile {
             .metadata()
             .map_err(|e| SegmentsError::io(path, e))?
             .len();
-        let bytes = if len == 0 || std::env::var_os("LTV_READ").is_some() {
-            let mut data = Vec::new();
-            (&file)
-                .read_to_end(&mut data)
-                .map_err(|e| SegmentsError::io(path, e))?;
-            Bytes::Owned(data)
+        let bytes = if len == 0 {
+            Bytes::Owned(Vec::new())
         } else {
             match map_file(&file) {
                 Ok(map) => Bytes::Mapped(map),
@@ -697,7 +693,7 @@ pub(crate) fn split(line: &[u8], delimiter: u8, spans: &mut Vec<Span>) -> Result
 }
 
 /// Cuts `body` into about `parts` pieces that end at line ends.
-pub(crate) fn chunk_bounds(body: &[u8], parts: usize) -> Vec<(usize, usize)> {
+fn chunk_bounds(body: &[u8], parts: usize) -> Vec<(usize, usize)> {
     const MIN_CHUNK: usize = 1 << 20;
     let parts = parts.clamp(1, (body.len() / MIN_CHUNK).max(1));
     let mut bounds = Vec::with_capacity(parts);

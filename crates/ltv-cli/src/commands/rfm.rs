@@ -20,20 +20,14 @@ pub fn run(args: &RfmArgs, out: &mut dyn Write) -> Result<()> {
         m_breaks: breaks("--m-breaks", &args.m_breaks)?,
     };
     let map = SegmentMap::load(&args.segments)?;
-    let t0 = std::time::Instant::now();
     let table = load::customer_table(&args.input)?;
-    let t1 = std::time::Instant::now();
     let report = rfm_table(&table, &options, &map).map_err(crate::error::segments)?;
-    if std::env::var_os("LTV_TIMING").is_some() {
-        eprintln!("load {:?} score {:?}", t1 - t0, t1.elapsed());
-    }
     if args.summary {
         return summary(&report, &map, args.format.format, out);
     }
     match args.format.format {
         TableFormat::Json => output::write(out, &output::json(&report)?),
         TableFormat::Csv => {
-            let t2 = std::time::Instant::now();
             out.write_all(
                 b"customer_id,recency_days,frequency,monetary_total,r,f,m,rfm,segment\n",
             )?;
@@ -60,9 +54,6 @@ pub fn run(args: &RfmArgs, out: &mut dyn Write) -> Result<()> {
                 buf.push(b'\n');
             })?;
             out.flush()?;
-            if std::env::var_os("LTV_TIMING").is_some() {
-                eprintln!("write {:?}", t2.elapsed());
-            }
             Ok(())
         }
         TableFormat::Text => {
