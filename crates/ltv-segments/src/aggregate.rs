@@ -146,9 +146,9 @@ struct Piece<'a> {
     max_day: Option<Day>,
     after_as_of: u64,
     spans: Vec<Span>,
-    /// The last date cell (packed) and its day (exports are sorted by date: most rows
-    /// repeat it).
-    last_date: ([u64; 2], Day),
+    /// The last date cell (packed), its day and whether it is after the as-of day
+    /// (exports are sorted by date: most rows repeat it).
+    last_date: ([u64; 2], Day, bool),
     /// Short channel names (packed) by a hash of their key, for a lookup without
     /// hashing the bytes.
     recent_channels: [([u64; 2], u16); 16],
@@ -166,7 +166,7 @@ impl Piece<'_> {
             max_day: None,
             after_as_of: 0,
             spans: Vec::new(),
-            last_date: ([0; 2], Day::from_days(0)),
+            last_date: ([0; 2], Day::from_days(0), false),
             recent_channels: [([0; 2], NO_LOCAL_CHANNEL); 16],
         }
     }
@@ -564,28 +564,51 @@ impl Finder {
 
 /// Parses one row's cells into a record of `piece`.
 fn record<'a>(ctx: &Ctx<'a>, piece: &mut Piece<'a>, fields: Fields<'a>, row_offset: usize) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
     let body = ctx.body;
     let (id, date, amount, channel) = fields;
     let id = id.trim_ascii();
     let date = date.trim_ascii();
-    if id.is_empty() || (!id.is_ascii() && std::str::from_utf8(id).is_err()) {
-        return false;
-    }
+    let key = if id.len() <= 15 {
+        let key = pack_in(body, id);
+        // not ASCII (a byte ≥ 0x80; the length byte is < 16): check it is UTF-8
+        if id.is_empty()
+            || ((key[0] | (key[1] & !(0xFF << 56))) & HIGH != 0 && std::str::from_utf8(id).is_err())
+        {
+            return false;
+        }
+        key
+    } else {
+        let offset = id.as_ptr() as usize - body.as_ptr() as usize;
+        if id.len() > 0xFFFF
+            || offset >= 1 << 40
+            || (!id.is_ascii() && std::str::from_utf8(id).is_err())
+        {
+            return false;
+        }
+        [
+            hash_bytes(id),
+            offset as u64 | (id.len() as u64) << 40 | LONG,
+        ]
+    };
     let date_key = if date.len() <= 15 {
         pack_in(body, date)
     } else {
         [0; 2]
     };
-    let day = if date_key == piece.last_date.0 && date_key != [0; 2] {
-        piece.last_date.1
+    let (day, after) = if date_key == piece.last_date.0 && date_key != [0; 2] {
+        (piece.last_date.1, piece.last_date.2)
     } else {
         let day = match ctx.dates {
             DateFormat::Iso => Day::parse_iso(date),
             other => other.parse(date).ok(),
         };
         let Some(day) = day else { return false };
-        piece.last_date = (date_key, day);
-        day
+        // the latest day and the as-of test change only when the date does
+        piece.max_day = Some(piece.max_day.map_or(day, |m| m.max(day)));
+        let after = ctx.as_of.is_some_and(|a| day > a);
+        piece.last_date = (date_key, day, after);
+        (day, after)
     };
     let Some((amount, scale)) = amount_parts(amount) else {
         return false;
@@ -598,21 +621,7 @@ fn record<'a>(ctx: &Ctx<'a>, piece: &mut Piece<'a>, fields: Fields<'a>, row_offs
             None => return false,
         },
     };
-    piece.max_day = Some(piece.max_day.map_or(day, |m| m.max(day)));
-    let after = ctx.as_of.is_some_and(|a| day > a);
     piece.after_as_of += u64::from(after);
-    let key = if id.len() <= 15 {
-        pack_in(body, id)
-    } else {
-        let offset = id.as_ptr() as usize - body.as_ptr() as usize;
-        if id.len() > 0xFFFF || offset >= 1 << 40 {
-            return false;
-        }
-        [
-            hash_bytes(id),
-            offset as u64 | (id.len() as u64) << 40 | LONG,
-        ]
-    };
     let p = (key_hash(&key) >> 32) as usize & (ctx.parts - 1);
     let (Some(bucket), Some(rec)) = (
         piece.buckets.get_mut(p),
