@@ -188,7 +188,7 @@ struct Entry {
     channel: u32,
     /// Largest number of decimals among the amounts.
     scale: u8,
-    /// Rows came out of date order: `days` is recounted from the log.
+    /// Rows came out of date order: `days` is recounted from the records.
     unordered: bool,
 }
 
@@ -365,11 +365,13 @@ fn piece_bounds(body: &[u8], pieces: usize) -> Vec<(usize, usize)> {
     bounds
 }
 
-/// Rows per byte in the first MiB of `body` (to size the buckets up front).
+/// Rows per byte in the first MiB of `body` (to size the buckets up front), at most
+/// one row per 8 bytes (a valid row is longer), so a file of blank lines cannot make
+/// the buckets larger than four times the file.
 fn estimate_rows_per_byte(body: &[u8]) -> f64 {
     let sample = body.get(..body.len().min(1 << 20)).unwrap_or(body);
     let rows = memchr::memchr_iter(b'\n', sample).count() + 1;
-    rows as f64 / sample.len().max(1) as f64
+    (rows as f64 / sample.len().max(1) as f64).min(0.125)
 }
 
 /// Parses the rows of `body[from..to]` into `piece`; `false` on anything left to the
