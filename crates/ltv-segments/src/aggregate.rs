@@ -30,7 +30,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 
-use crate::cell::DateFormat;
+use crate::cell::{short_amount, DateFormat};
 use crate::customer_table::{CustomerTable, Totals, NO_CHANNEL};
 use crate::day::Day;
 use crate::hash::FxMap;
@@ -736,36 +736,9 @@ impl<'a> Piece<'a> {
 /// An amount as (signed mantissa, decimals) when it has at most 18 digits and 9
 /// decimals; the syntax is that of [`crate::parse_amount`].
 fn amount_parts(raw: &[u8]) -> Option<(i64, u8)> {
-    let raw = raw.trim_ascii();
-    let (negative, digits) = match raw.first()? {
-        b'-' => (true, raw.get(1..)?),
-        b'+' => (false, raw.get(1..)?),
-        _ => (false, raw),
-    };
-    let mut mantissa: i64 = 0;
-    let mut count = 0u32;
-    let mut scale: Option<u8> = None;
-    for &b in digits {
-        match b {
-            b'0'..=b'9' => {
-                count += 1;
-                if count > 18 {
-                    return None;
-                }
-                mantissa = mantissa * 10 + i64::from(b - b'0');
-                if let Some(s) = scale.as_mut() {
-                    *s += 1;
-                }
-            }
-            b'.' if scale.is_none() => scale = Some(0),
-            _ => return None,
-        }
-    }
-    let scale = scale.unwrap_or(0);
-    if count == 0 || scale > SCALE {
-        return None;
-    }
-    Some((if negative { -mantissa } else { mantissa }, scale))
+    let (mantissa, scale) = short_amount(raw.trim_ascii()).ok()?;
+    let scale = u8::try_from(scale).ok().filter(|&s| s <= SCALE)?;
+    Some((mantissa, scale))
 }
 
 /// Up to 15 bytes and the length in the top byte.

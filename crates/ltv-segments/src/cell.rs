@@ -69,36 +69,57 @@ pub fn parse_amount(raw: &[u8]) -> Result<Decimal, &'static str> {
     if raw.is_empty() {
         return Err("missing value");
     }
-    let (negative, digits) = match raw[0] {
-        b'-' => (true, &raw[1..]),
-        b'+' => (false, &raw[1..]),
+    match short_amount(raw) {
+        Ok((mantissa, scale)) => Ok(Decimal::from_i128_with_scale(i128::from(mantissa), scale)),
+        Err(Amount::Long) => slow(raw).ok_or(REASON),
+        Err(Amount::Bad) => Err(REASON),
+    }
+}
+
+/// Why [`short_amount`] did not give a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Amount {
+    /// More than 18 digits (the syntax is checked by the slow path).
+    Long,
+    /// Not an amount.
+    Bad,
+}
+
+/// An amount of at most 18 digits, as (signed mantissa, decimals): the common case of
+/// [`parse_amount`], without a `Decimal` (the streaming pass sums integers). `raw` is
+/// trimmed.
+pub(crate) fn short_amount(raw: &[u8]) -> Result<(i64, u32), Amount> {
+    let (negative, digits) = match raw.first() {
+        Some(b'-') => (true, raw.get(1..).unwrap_or(&[])),
+        Some(b'+') => (false, raw.get(1..).unwrap_or(&[])),
         _ => (false, raw),
     };
-    let mut mantissa: u64 = 0;
-    let mut count = 0usize;
+    let mut mantissa: i64 = 0;
+    let mut count = 0u32;
     let mut scale: Option<u32> = None;
     for &b in digits {
         match b {
             b'0'..=b'9' => {
                 count += 1;
                 if count > 18 {
-                    return slow(raw).ok_or(REASON);
+                    return Err(Amount::Long);
                 }
-                mantissa = mantissa * 10 + u64::from(b - b'0');
+                mantissa = mantissa * 10 + i64::from(b - b'0');
                 if let Some(s) = scale.as_mut() {
                     *s += 1;
                 }
             }
             b'.' if scale.is_none() => scale = Some(0),
-            _ => return Err(REASON),
+            _ => return Err(Amount::Bad),
         }
     }
     if count == 0 {
-        return Err(REASON);
+        return Err(Amount::Bad);
     }
-    let mut value = Decimal::from_i128_with_scale(i128::from(mantissa), scale.unwrap_or(0));
-    value.set_sign_negative(negative && mantissa != 0);
-    Ok(value)
+    Ok((
+        if negative { -mantissa } else { mantissa },
+        scale.unwrap_or(0),
+    ))
 }
 
 fn slow(raw: &[u8]) -> Option<Decimal> {

@@ -10,7 +10,7 @@ use crate::customers::CustomerSummary;
 use crate::day::Day;
 use crate::error::{Result, SegmentsError};
 use crate::table::{CsvFile, SkipReport};
-use crate::transactions::{resolve, LoadOptions, Transactions};
+use crate::transactions::{resolve, Customer, LoadOptions, Transactions};
 
 /// One customer's totals as stored in a [`CustomerTable`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +26,53 @@ pub(crate) struct Totals {
 
 /// No channel.
 pub(crate) const NO_CHANNEL: u32 = u32::MAX;
+
+impl Totals {
+    /// A customer's totals from its orders (sorted by day): the exact sum in that
+    /// order, distinct days; `None` without orders or if the sum does not fit.
+    pub(crate) fn of(customer: &Customer<'_>, channel: u32) -> Option<Totals> {
+        let mut monetary = Decimal::ZERO;
+        let mut days = 0u32;
+        let mut prev = None;
+        for o in customer.orders {
+            monetary = monetary.checked_add(o.amount)?;
+            if prev != Some(o.day) {
+                days += 1;
+                prev = Some(o.day);
+            }
+        }
+        Some(Totals {
+            first: customer.first_day()?,
+            last: customer.last_day()?,
+            orders: u32::try_from(customer.orders.len()).ok()?,
+            days,
+            monetary,
+            channel,
+        })
+    }
+
+    /// The summary of these totals at `as_of`.
+    pub(crate) fn summary(&self, id: &str, channel: Option<&str>, as_of: Day) -> CustomerSummary {
+        let orders = u64::from(self.orders);
+        CustomerSummary {
+            customer_id: id.to_string(),
+            first_order: self.first,
+            last_order: self.last,
+            orders,
+            frequency: u64::from(self.days.saturating_sub(1)),
+            monetary_total: self.monetary,
+            // orders ≥ 1 and |mean| ≤ |total|: the division cannot fail
+            monetary_mean: self
+                .monetary
+                .checked_div(Decimal::from(orders.max(1)))
+                .unwrap_or(self.monetary)
+                .normalize(),
+            recency_days: i64::from(as_of - self.last),
+            tenure_days: i64::from(as_of - self.first),
+            channel: channel.map(str::to_string),
+        }
+    }
+}
 
 /// Every customer's totals at the as-of day, in order of first appearance in the file
 /// (the order of [`Transactions::customers`]).
@@ -102,30 +149,13 @@ impl CustomerTable {
             .par_customers()
             .enumerate()
             .map(|(i, c)| {
-                let mut monetary = Decimal::ZERO;
-                let mut days = 0u32;
-                let mut prev = None;
-                for o in c.orders {
-                    monetary = monetary.checked_add(o.amount)?;
-                    if prev != Some(o.day) {
-                        days += 1;
-                        prev = Some(o.day);
-                    }
-                }
-                let channel = tx.channel_index(i).unwrap_or(NO_CHANNEL);
-                Some(Totals {
-                    first: c.first_day()?,
-                    last: c.last_day()?,
-                    orders: u32::try_from(c.orders.len()).ok()?,
-                    days,
-                    monetary,
-                    channel,
-                })
+                Totals::of(&c, tx.channel_index(i).unwrap_or(NO_CHANNEL)).ok_or(
+                    SegmentsError::Core(ltv_core::CoreError::Overflow {
+                        what: "customer monetary total",
+                    }),
+                )
             })
-            .collect::<Option<Vec<_>>>()
-            .ok_or(SegmentsError::Core(ltv_core::CoreError::Overflow {
-                what: "customer monetary total",
-            }))?;
+            .collect::<Result<Vec<_>>>()?;
         let mut id_text = String::new();
         let mut id_ends = Vec::with_capacity(tx.len());
         for i in 0..tx.len() {
@@ -197,24 +227,12 @@ impl CustomerTable {
     #[allow(clippy::indexing_slicing)]
     pub fn summary(&self, index: usize) -> CustomerSummary {
         let t = &self.totals[index];
-        let orders = u64::from(t.orders);
-        CustomerSummary {
-            customer_id: self.customer_id(index).to_string(),
-            first_order: t.first,
-            last_order: t.last,
-            orders,
-            frequency: u64::from(t.days.saturating_sub(1)),
-            monetary_total: t.monetary,
-            // orders ≥ 1 and |mean| ≤ |total|: the division cannot fail
-            monetary_mean: t
-                .monetary
-                .checked_div(Decimal::from(orders.max(1)))
-                .unwrap_or(t.monetary)
-                .normalize(),
-            recency_days: i64::from(self.as_of - t.last),
-            tenure_days: i64::from(self.as_of - t.first),
-            channel: self.channel_names.get(t.channel as usize).cloned(),
-        }
+        let channel = self.channel_names.get(t.channel as usize);
+        t.summary(
+            self.customer_id(index),
+            channel.map(String::as_str),
+            self.as_of,
+        )
     }
 
     /// Every customer's summary, in table order.

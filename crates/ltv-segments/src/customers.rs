@@ -5,7 +5,7 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::customer_table::CustomerTable;
+use crate::customer_table::{CustomerTable, Totals, NO_CHANNEL};
 use crate::day::Day;
 use crate::error::{Result, SegmentsError};
 use crate::transactions::{Customer, Transactions};
@@ -48,39 +48,14 @@ impl CustomerSummary {
     /// [`ltv_core::CoreError::Overflow`] if the amounts' sum does not fit; a customer
     /// without orders is [`SegmentsError::NoData`].
     pub fn of(customer: &Customer<'_>, as_of: Day) -> Result<CustomerSummary> {
-        let (Some(first), Some(last)) = (customer.first_day(), customer.last_day()) else {
+        if customer.orders.is_empty() {
             return Err(SegmentsError::NoData {
                 file: customer.id.to_string(),
                 reason: "customer has no orders".into(),
             });
-        };
-        let mut total = Decimal::ZERO;
-        let mut days = 0u64;
-        let mut prev: Option<Day> = None;
-        for order in customer.orders {
-            total = total.checked_add(order.amount).ok_or(overflow())?;
-            if prev != Some(order.day) {
-                days += 1;
-                prev = Some(order.day);
-            }
         }
-        let orders = customer.orders.len() as u64;
-        let mean = total
-            .checked_div(Decimal::from(orders))
-            .ok_or(overflow())?
-            .normalize();
-        Ok(CustomerSummary {
-            customer_id: customer.id.to_string(),
-            first_order: first,
-            last_order: last,
-            orders,
-            frequency: days - 1,
-            monetary_total: total,
-            monetary_mean: mean,
-            recency_days: i64::from(as_of - last),
-            tenure_days: i64::from(as_of - first),
-            channel: customer.channel.map(str::to_string),
-        })
+        let totals = Totals::of(customer, NO_CHANNEL).ok_or_else(overflow)?;
+        Ok(totals.summary(customer.id, customer.channel, as_of))
     }
 }
 
