@@ -158,9 +158,9 @@ struct Piece<'a> {
     /// The last date cell (packed), its day and whether it is after the as-of day
     /// (exports are sorted by date: most rows repeat it).
     last_date: ([u64; 2], Day, bool),
-    /// Short channel names (packed) by a hash of their key, for a lookup without
-    /// hashing the bytes.
-    recent_channels: [([u64; 2], u16); 16],
+    /// The first [`SHORT_CHANNELS`] short channel names (packed) and their numbers:
+    /// a few compares instead of hashing the bytes.
+    short_channels: Vec<([u64; 2], u16)>,
 }
 
 /// Records staged per bucket before they are copied to it together.
@@ -211,7 +211,7 @@ impl Piece<'_> {
             after_as_of: 0,
             spans: Vec::new(),
             last_date: ([0; 2], Day::from_days(0), false),
-            recent_channels: [([0; 2], NO_LOCAL_CHANNEL); 16],
+            short_channels: Vec::with_capacity(SHORT_CHANNELS),
         }
     }
 }
@@ -282,8 +282,6 @@ struct Ctx<'a> {
     columns: usize,
     cols: &'a Resolved,
     dates: &'a DateFormat,
-    /// ISO dates and a delimiter that cannot occur in one (not a digit or `-`).
-    iso_dates: bool,
     as_of: Option<Day>,
     parts: usize,
 }
@@ -336,8 +334,6 @@ fn aggregate_in(
         columns: file.header().len(),
         cols,
         dates: &options.date_format,
-        iso_dates: options.date_format == DateFormat::Iso
-            && !(file.delimiter().is_ascii_digit() || file.delimiter() == b'-'),
         as_of: options.as_of,
         parts,
     };
@@ -455,11 +451,11 @@ fn parse_piece<'a>(ctx: &Ctx<'a>, from: usize, to: usize, piece: &mut Piece<'a>)
     let Some(text) = ctx.body.get(..to) else {
         return false;
     };
-    let finder = Finder::new(ctx.delimiter);
+    let mut structurals = Structurals::new(text, ctx.delimiter, from);
     let mut pos = from;
     let mut reported = from;
     while pos < to {
-        let next = match fast_row(ctx, &finder, text, pos) {
+        let next = match fast_row(ctx, &mut structurals, text, pos) {
             Some((fields, next)) => {
                 if !record(ctx, piece, fields, pos) {
                     return false;
@@ -467,7 +463,10 @@ fn parse_piece<'a>(ctx: &Ctx<'a>, from: usize, to: usize, piece: &mut Piece<'a>)
                 next
             }
             None => match slow_row(ctx, piece, text, pos) {
-                Some(next) => next,
+                Some(next) => {
+                    structurals.restart(next);
+                    next
+                }
                 None => return false,
             },
         };
@@ -484,11 +483,13 @@ fn parse_piece<'a>(ctx: &Ctx<'a>, from: usize, to: usize, piece: &mut Piece<'a>)
 type Fields<'a> = (&'a [u8], &'a [u8], &'a [u8], Option<&'a [u8]>);
 
 /// Reads the row at `pos` when it is plain (no quote, the header's number of fields,
-/// not empty): its cells and where the next row starts.
+/// not empty): its cells and where the next row starts. `structurals` is at `pos`;
+/// when the row is not plain it is left anywhere in the row (see
+/// [`Structurals::restart`]).
 #[inline]
 fn fast_row<'a>(
     ctx: &Ctx<'a>,
-    finder: &Finder,
+    structurals: &mut Structurals<'_>,
     text: &'a [u8],
     pos: usize,
 ) -> Option<(Fields<'a>, usize)> {
@@ -497,18 +498,7 @@ fn fast_row<'a>(
     let mut start = pos;
     let last = ctx.columns.checked_sub(1)?;
     for c in 0..ctx.columns {
-        // An ISO date has 10 bytes, none of them special: check for the delimiter
-        // right after them instead of searching (a wrong guess fails the date parse,
-        // which hands the file to the general loader).
-        let end = if c == cols.date
-            && ctx.iso_dates
-            && c != last
-            && text.get(start + 10) == Some(&ctx.delimiter)
-        {
-            start + 10
-        } else {
-            finder.find(text, start)
-        };
+        let end = structurals.next();
         let terminator = *text.get(end).unwrap_or(&b'\n');
         let cell_end = if c == last {
             if terminator != b'\n' {
@@ -577,61 +567,146 @@ fn slow_row<'a>(ctx: &Ctx<'a>, piece: &mut Piece<'a>, text: &'a [u8], pos: usize
     ok.then_some(end + 1)
 }
 
-/// Where a short channel name is cached in [`Piece::recent_channels`].
+/// Short channel names looked up by comparing packed keys (a file usually has a
+/// handful of channels).
+const SHORT_CHANNELS: usize = 8;
+
+/// The positions of the delimiters, line ends and quotes of a text in order, found 64
+/// bytes at a time: a bit mask of them per block, then one bit per call.
+struct Structurals<'a> {
+    text: &'a [u8],
+    delimiter: u8,
+    /// Where the current block starts.
+    base: usize,
+    /// The block's positions not yet returned, as bits (bit i: `text[base + i]`).
+    mask: u64,
+}
+
+impl<'a> Structurals<'a> {
+    /// Positions from `pos` on.
+    fn new(text: &'a [u8], delimiter: u8, pos: usize) -> Self {
+        let mut s = Structurals {
+            text,
+            delimiter,
+            base: 0,
+            mask: 0,
+        };
+        s.restart(pos);
+        s
+    }
+
+    /// Goes on from `pos` instead.
+    fn restart(&mut self, pos: usize) {
+        self.base = pos;
+        self.mask = self.block(pos);
+    }
+
+    /// The next position, or `text.len()` after the last.
+    #[inline]
+    fn next(&mut self) -> usize {
+        while self.mask == 0 {
+            self.base += 64;
+            if self.base >= self.text.len() {
+                self.base = self.text.len();
+                return self.text.len();
+            }
+            self.mask = self.block(self.base);
+        }
+        let at = self.base + self.mask.trailing_zeros() as usize;
+        self.mask &= self.mask - 1;
+        at
+    }
+
+    /// The mask of the 64 bytes from `at` (bytes past the end match nothing).
+    #[inline]
+    fn block(&self, at: usize) -> u64 {
+        match self.text.get(at..at + 64) {
+            Some(bytes) => {
+                let mut block = [0u8; 64];
+                block.copy_from_slice(bytes);
+                block_mask(&block, self.delimiter)
+            }
+            None => {
+                let rest = self.text.get(at..).unwrap_or(&[]);
+                let mut block = [0u8; 64];
+                if let Some(head) = block.get_mut(..rest.len()) {
+                    head.copy_from_slice(rest);
+                }
+                let valid = if rest.len() >= 64 {
+                    u64::MAX
+                } else {
+                    (1u64 << rest.len()) - 1
+                };
+                block_mask(&block, self.delimiter) & valid
+            }
+        }
+    }
+}
+
+/// Bit i set when `block[i]` is `delimiter`, a line end or a quote: SSE2 compares, 16
+/// bytes at a time.
+#[cfg(target_arch = "x86_64")]
 #[inline]
-fn recent_slot(key: &[u64; 2]) -> usize {
-    ((key[0] ^ key[1]).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 60) as usize
+#[allow(unsafe_code)]
+fn block_mask(block: &[u8; 64], delimiter: u8) -> u64 {
+    #[target_feature(enable = "sse2")]
+    fn sse2(block: &[u8; 64], delimiter: u8) -> u64 {
+        use std::arch::x86_64::{
+            _mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x,
+        };
+        let d = _mm_set1_epi8(delimiter as i8);
+        let n = _mm_set1_epi8(b'\n' as i8);
+        let q = _mm_set1_epi8(b'"' as i8);
+        let mut mask = 0u64;
+        for (k, chunk) in block.chunks_exact(16).enumerate() {
+            let mut lo = [0u8; 8];
+            let mut hi = [0u8; 8];
+            lo.copy_from_slice(chunk.get(..8).unwrap_or(&[0; 8]));
+            hi.copy_from_slice(chunk.get(8..).unwrap_or(&[0; 8]));
+            let v = _mm_set_epi64x(i64::from_le_bytes(hi), i64::from_le_bytes(lo));
+            let hits = _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(v, d), _mm_cmpeq_epi8(v, n)),
+                _mm_cmpeq_epi8(v, q),
+            );
+            mask |= u64::from(_mm_movemask_epi8(hits) as u16) << (16 * k);
+        }
+        mask
+    }
+    // SAFETY: `sse2` only needs the SSE2 instructions, which every x86_64 CPU has
+    // (they are part of the x86_64 baseline the target is compiled for).
+    unsafe { sse2(block, delimiter) }
 }
 
-/// Finds the next delimiter, line end or quote, eight bytes at a time (SWAR).
-struct Finder {
-    delimiter: u64,
+/// Bit i set when `block[i]` is `delimiter`, a line end or a quote.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline]
+fn block_mask(block: &[u8; 64], delimiter: u8) -> u64 {
+    block_mask_swar(block, delimiter)
 }
 
-const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-const ONES: u64 = 0x0101_0101_0101_0101;
+/// [`block_mask`] eight bytes at a time (SWAR), for any target.
+#[cfg(any(test, not(target_arch = "x86_64")))]
+fn block_mask_swar(block: &[u8; 64], delimiter: u8) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let mut mask = 0u64;
+    for (k, chunk) in block.chunks_exact(8).enumerate() {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(bytes);
+        let hits = zero_bytes(w ^ (ONES * u64::from(delimiter)))
+            | zero_bytes(w ^ (ONES * u64::from(b'\n')))
+            | zero_bytes(w ^ (ONES * u64::from(b'"')));
+        // the top bit of each byte, gathered into the low eight bits
+        mask |= ((hits >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * k);
+    }
+    mask
+}
 
 /// 0x80 in every byte of `v` that is zero, 0 elsewhere (exact, no false positives).
-#[inline]
+#[cfg(any(test, not(target_arch = "x86_64")))]
 fn zero_bytes(v: u64) -> u64 {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     !(((v & LOW7).wrapping_add(LOW7)) | v | LOW7)
-}
-
-impl Finder {
-    fn new(delimiter: u8) -> Self {
-        Finder {
-            delimiter: ONES * u64::from(delimiter),
-        }
-    }
-
-    #[inline]
-    fn matches(&self, w: u64) -> u64 {
-        zero_bytes(w ^ self.delimiter)
-            | zero_bytes(w ^ (ONES * u64::from(b'\n')))
-            | zero_bytes(w ^ (ONES * u64::from(b'"')))
-    }
-
-    /// Position of the first delimiter, line end or quote at or after `pos`
-    /// (`text.len()` if none).
-    #[inline]
-    fn find(&self, text: &[u8], mut pos: usize) -> usize {
-        while let Some(bytes) = text.get(pos..pos + 8) {
-            let mut buf = [0u8; 8];
-            buf.copy_from_slice(bytes);
-            let m = self.matches(u64::from_le_bytes(buf));
-            if m != 0 {
-                return pos + m.trailing_zeros() as usize / 8;
-            }
-            pos += 8;
-        }
-        let delimiter = self.delimiter as u8;
-        text.get(pos..)
-            .and_then(|rest| {
-                rest.iter()
-                    .position(|&b| b == delimiter || b == b'\n' || b == b'"')
-            })
-            .map_or(text.len(), |k| pos + k)
-    }
 }
 
 /// Parses one row's cells into a record of `piece`.
@@ -707,10 +782,8 @@ impl<'a> Piece<'a> {
     fn channel(&mut self, body: &'a [u8], name: &'a [u8]) -> Option<u16> {
         let short = (name.len() <= 15).then(|| pack_in(body, name));
         if let Some(key) = short {
-            if let Some(&(k, n)) = self.recent_channels.get(recent_slot(&key)) {
-                if k == key && n != NO_LOCAL_CHANNEL {
-                    return Some(n);
-                }
+            if let Some(&(_, n)) = self.short_channels.iter().find(|(k, _)| *k == key) {
+                return Some(n);
             }
         }
         if let Some(&n) = self.channels.get(name) {
@@ -724,10 +797,8 @@ impl<'a> Piece<'a> {
         let n = self.channel_keys.len() as u16;
         self.channel_keys.push(name);
         self.channels.insert(name, n);
-        if let Some(key) = short {
-            if let Some(slot) = self.recent_channels.get_mut(recent_slot(&key)) {
-                *slot = (key, n);
-            }
+        if let Some(key) = short.filter(|_| self.short_channels.len() < SHORT_CHANNELS) {
+            self.short_channels.push((key, n));
         }
         Some(n)
     }
@@ -1152,7 +1223,9 @@ fn finish(
         monetary: Decimal::ZERO,
         channel: NO_CHANNEL,
     };
-    let mut totals = vec![blank; order.len()];
+    // filled in parallel: the first touch of its pages is much of the cost
+    let mut totals = Vec::with_capacity(order.len());
+    totals.par_extend(rayon::iter::repeat_n(blank, order.len()));
     let runs: Vec<Option<(Vec<u8>, Vec<usize>)>> = totals
         .par_chunks_mut(CHUNK)
         .zip(order.par_chunks(CHUNK))
@@ -1186,14 +1259,26 @@ fn finish(
         .collect();
     drop(order);
     drop(table);
-    let mut id_bytes = Vec::with_capacity(runs.iter().flatten().map(|r| r.0.len()).sum());
-    let mut id_ends = Vec::with_capacity(totals.len());
-    for run in runs {
-        let (bytes, ends) = run?;
-        let base = id_bytes.len();
-        id_bytes.extend_from_slice(&bytes);
-        id_ends.extend(ends.into_iter().map(|e| e + base));
+    // The runs back to back, copied in parallel into zeroed (not yet touched) memory.
+    let runs: Vec<(Vec<u8>, Vec<usize>)> = runs.into_iter().collect::<Option<_>>()?;
+    let mut id_bytes = vec![0u8; runs.iter().map(|r| r.0.len()).sum()];
+    let mut id_ends = vec![0usize; totals.len()];
+    let mut jobs = Vec::with_capacity(runs.len());
+    let (mut bytes_left, mut ends_left, mut base) = (&mut id_bytes[..], &mut id_ends[..], 0);
+    for (bytes, ends) in &runs {
+        let (to_bytes, rest_bytes) = bytes_left.split_at_mut_checked(bytes.len())?;
+        let (to_ends, rest_ends) = ends_left.split_at_mut_checked(ends.len())?;
+        jobs.push((to_bytes, to_ends, bytes, ends, base));
+        (bytes_left, ends_left, base) = (rest_bytes, rest_ends, base + bytes.len());
     }
+    jobs.into_par_iter()
+        .for_each(|(to_bytes, to_ends, bytes, ends, base)| {
+            to_bytes.copy_from_slice(bytes);
+            for (to, end) in to_ends.iter_mut().zip(ends) {
+                *to = end + base;
+            }
+        });
+    drop(runs);
     let (id_text, id_ends) = id_text(id_bytes, id_ends);
     Some(CustomerTable {
         file: name.to_string(),
@@ -1317,6 +1402,27 @@ mod tests {
         );
     }
 
+    #[test]
+    fn structurals_in_order_across_blocks() {
+        // 150 bytes: three blocks, the last one partial
+        let row = "abc,\"d\",12345678901234567890,x\n";
+        let text = row.repeat(5);
+        let want: Vec<usize> = text
+            .bytes()
+            .enumerate()
+            .filter(|&(_, b)| matches!(b, b',' | b'\n' | b'"'))
+            .map(|(i, _)| i)
+            .collect();
+        let mut s = Structurals::new(text.as_bytes(), b',', 0);
+        let got: Vec<usize> = (0..=want.len()).map(|_| s.next()).collect();
+        assert_eq!(got[..want.len()], want[..]);
+        // then the end, again and again
+        assert_eq!((got[want.len()], s.next()), (text.len(), text.len()));
+        // from the middle of a row
+        s.restart(40);
+        assert_eq!(s.next(), want[want.partition_point(|&p| p < 40)]);
+    }
+
     fn id(kind: u8, n: u8) -> String {
         match kind {
             0 => format!("c{n}"),
@@ -1324,6 +1430,26 @@ mod tests {
             2 => format!("\"q,{n}\""),
             3 => format!("\"d\"\"{n}\""),
             _ => format!(" s{n} "),
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn block_masks_agree(block in proptest::collection::vec(any::<u8>(), 64), delimiter in any::<u8>(), salt in 0usize..64) {
+            let mut block: [u8; 64] = block.try_into().unwrap();
+            // make the special bytes common
+            for (i, b) in block.iter_mut().enumerate() {
+                if (i + salt) % 3 == 0 {
+                    *b = [delimiter, b'\n', b'"', b'\r'][(i + salt) % 4];
+                }
+            }
+            let want = block
+                .iter()
+                .enumerate()
+                .filter(|&(_, &b)| b == delimiter || b == b'\n' || b == b'"')
+                .fold(0u64, |m, (i, _)| m | 1 << i);
+            prop_assert_eq!(block_mask(&block, delimiter), want);
+            prop_assert_eq!(block_mask_swar(&block, delimiter), want);
         }
     }
 
