@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use std::borrow::Cow;
 
-use crate::customer_table::{CustomerTable, Totals};
+use crate::customer_table::CustomerTable;
 use crate::day::Day;
 use crate::error::{Result, SegmentsError};
 use crate::segment_map::SegmentMap;
@@ -255,6 +255,91 @@ fn rank_codes<T: Ord + Copy + Send + Sync>(values: &[T], bins: u32) -> Vec<u8> {
         .collect()
 }
 
+/// Widest span of values (largest − smallest + 1) [`histogram_codes`] counts.
+const HISTOGRAM_SPAN: usize = 1 << 16;
+
+/// Per score, the customers and the smallest and largest key among them.
+type Spans = Vec<(u64, Option<(i64, i64)>)>;
+
+/// [`rank_codes`] for integer keys within [`HISTOGRAM_SPAN`] of each other (order
+/// days, frequencies), and every score's customers and key span: one pass counts each
+/// key, a key's score follows from the count of smaller keys by the definition, and a
+/// second pass looks every value's score up. `None` for no values or a wider span.
+fn histogram_codes<T: Sync>(
+    values: &[T],
+    bins: u32,
+    key: impl Fn(&T) -> i64 + Sync,
+) -> Option<(Vec<u8>, Spans)> {
+    let (lo, hi) = values
+        .par_iter()
+        .map(|v| (key(v), key(v)))
+        .reduce_with(|a, b| (a.0.min(b.0), a.1.max(b.1)))?;
+    let span = usize::try_from(hi.checked_sub(lo)?)
+        .ok()
+        .filter(|&s| s < HISTOGRAM_SPAN)?
+        + 1;
+    let slot = |v: &T| usize::try_from(key(v) - lo).unwrap_or(usize::MAX);
+    // a few chunks, each with its own counts (not one per rayon split: they are large)
+    let chunk = values
+        .len()
+        .div_ceil(4 * rayon::current_num_threads().max(1))
+        .max(1 << 14);
+    let counts = values
+        .par_chunks(chunk)
+        .map(|part| {
+            let mut counts = vec![0u64; span];
+            for v in part {
+                if let Some(c) = counts.get_mut(slot(v)) {
+                    *c += 1;
+                }
+            }
+            counts
+        })
+        .reduce_with(|mut a, b| {
+            a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+            a
+        })?;
+    let n = values.len() as u64;
+    let mut smaller = 0u64;
+    let mut spans: Spans = vec![(0, None); bins as usize];
+    let mut table = Vec::with_capacity(span);
+    for (k, &count) in (lo..).zip(&counts) {
+        let score = 1 + (u64::from(bins) * smaller / n) as u8;
+        table.push(score);
+        smaller += count;
+        if let Some((customers, range)) = spans.get_mut(usize::from(score) - 1) {
+            if count > 0 {
+                *customers += count;
+                *range = Some(range.map_or((k, k), |(first, _)| (first, k)));
+            }
+        }
+    }
+    let scores = values
+        .par_iter()
+        .with_min_len(1 << 12)
+        .map(|v| table.get(slot(v)).copied().unwrap_or(1))
+        .collect();
+    Some((scores, spans))
+}
+
+/// [`ScoreRange`]s from [`histogram_codes`] spans; `ends(lo, hi)` gives a span's
+/// (min, max) as shown.
+fn spans_to_ranges(spans: Spans, ends: impl Fn(i64, i64) -> (Decimal, Decimal)) -> Vec<ScoreRange> {
+    spans
+        .into_iter()
+        .zip(1..)
+        .map(|((customers, span), score)| {
+            let ends = span.map(|(lo, hi)| ends(lo, hi));
+            ScoreRange {
+                score,
+                customers,
+                min: ends.map(|e| e.0),
+                max: ends.map(|e| e.1),
+            }
+        })
+        .collect()
+}
+
 /// The values sₘₖ₋₁ of [`rank_scores`], k = 1..bins (empty for no values).
 fn rank_thresholds<T: Ord + Copy + Send + Sync>(values: &[T], bins: u32) -> Vec<T> {
     let n = values.len() as u64;
@@ -316,6 +401,18 @@ fn decimal_keys<K: TryFrom<i128> + Send>(
         .collect()
 }
 
+/// Rank scores and ranges of values through integer `keys` that order them exactly;
+/// `at(row)` is the value shown for a row.
+fn keyed<K: Ord + Copy + Send + Sync>(
+    keys: &[K],
+    bins: u32,
+    at: impl Fn(usize) -> Decimal,
+) -> (Vec<u8>, Vec<ScoreRange>) {
+    let scores = rank_codes(keys, bins);
+    let ranges = ranges(keys.par_iter().copied(), &scores, bins, |i, _| at(i));
+    (scores, ranges)
+}
+
 /// Scores from explicit ascending breaks: 1 + number of breaks ≤ value.
 fn break_scores(
     values: impl IndexedParallelIterator<Item = Decimal>,
@@ -346,22 +443,32 @@ fn check_breaks(field: &'static str, breaks: &[Decimal], bins: u32) -> Result<()
 }
 
 /// Per score: customers and the smallest and largest value (the first of equal
-/// smallest and the last of equal largest values, as `Ord::min`/`max` in input order).
+/// smallest and the last of equal largest values, as `Ord::min`/`max` in input order),
+/// shown through `decimal(row, value)`.
 fn ranges<T: Ord + Copy + Send>(
     values: impl IndexedParallelIterator<Item = T>,
     scores: &[u8],
     bins: u32,
-    decimal: impl Fn(T) -> Decimal,
+    decimal: impl Fn(usize, T) -> Decimal,
 ) -> Vec<ScoreRange> {
-    type Acc<T> = Vec<(u64, Option<(T, T)>)>;
+    /// (customers, (smallest, row), (largest, row)) per score.
+    type Acc<T> = Vec<(u64, Option<((T, usize), (T, usize))>)>;
     let empty = || -> Acc<T> { vec![(0, None); bins as usize] };
+    // a later value replaces the smallest only if smaller, the largest if not smaller
+    let merge = |(lo, hi): ((T, usize), (T, usize)), (lo2, hi2): ((T, usize), (T, usize))| {
+        (
+            if lo2.0 < lo.0 { lo2 } else { lo },
+            if hi2.0 >= hi.0 { hi2 } else { hi },
+        )
+    };
     let acc = values
         .zip(scores.par_iter())
+        .enumerate()
         .with_min_len(1 << 14)
-        .fold(empty, |mut acc, (v, &s)| {
+        .fold(empty, |mut acc, (i, (v, &s))| {
             if let Some((count, range)) = acc.get_mut(usize::from(s).wrapping_sub(1)) {
                 *count += 1;
-                *range = Some(range.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))));
+                *range = Some(range.map_or(((v, i), (v, i)), |r| merge(r, ((v, i), (v, i)))));
             }
             acc
         })
@@ -370,7 +477,7 @@ fn ranges<T: Ord + Copy + Send>(
             for (l, r) in left.iter_mut().zip(right) {
                 l.0 += r.0;
                 l.1 = match (l.1, r.1) {
-                    (Some((lo, hi)), Some((lo2, hi2))) => Some((lo.min(lo2), hi.max(hi2))),
+                    (Some(a), Some(b)) => Some(merge(a, b)),
                     (a, None) => a,
                     (None, b) => b,
                 };
@@ -382,8 +489,8 @@ fn ranges<T: Ord + Copy + Send>(
         .map(|((customers, range), score)| ScoreRange {
             score,
             customers,
-            min: range.map(|r| decimal(r.0)),
-            max: range.map(|r| decimal(r.1)),
+            min: range.map(|((v, i), _)| decimal(i, v)),
+            max: range.map(|(_, (v, i))| decimal(i, v)),
         })
         .collect()
 }
@@ -470,64 +577,88 @@ fn score<'a>(
         }
     }
     let as_of = table.as_of();
+    // The three columns scored, in one pass over the totals (each dimension then
+    // reads only its own column). When every monetary total has the same scale, its
+    // mantissa orders it: `quick` holds those, i64::MIN where that does not work.
     let totals = &table.totals;
-    let recency = |t: &Totals| i64::from(as_of - t.last);
-    let frequency = |t: &Totals| t.days.saturating_sub(1);
+    let scale = totals.first().map_or(0, |t| t.monetary.scale());
+    let quick_key = |d: Decimal| match d.scale() == scale {
+        true => i64::try_from(d.mantissa()).unwrap_or(i64::MIN),
+        false => i64::MIN,
+    };
+    let (last, (frequency, quick)): (Vec<Day>, (Vec<u32>, Vec<i64>)) = totals
+        .par_iter()
+        .map(|t| (t.last, (t.days.saturating_sub(1), quick_key(t.monetary))))
+        .unzip();
+    let recency = || last.par_iter().map(|&d| i64::from(as_of - d));
 
     let r_dim = || match &options.r_breaks {
         Some(b) => {
-            let up = break_scores(totals.par_iter().map(|t| Decimal::from(recency(t))), b);
+            let up = break_scores(recency().map(Decimal::from), b);
             let down: Vec<u8> = up.iter().map(|s| bins as u8 + 1 - s).collect();
-            let ranges = ranges(totals.par_iter().map(recency), &down, bins, Decimal::from);
+            let ranges = ranges(recency(), &down, bins, |_, v| Decimal::from(v));
             (down, "breaks", ranges)
         }
-        None => {
-            let last: Vec<Day> = totals.par_iter().map(|t| t.last).collect();
-            let scores = rank_codes(&last, bins);
-            let ranges = ranges(totals.par_iter().map(recency), &scores, bins, Decimal::from);
-            (scores, "rank", ranges)
-        }
+        None => match histogram_codes(&last, bins, |d| i64::from(d.days())) {
+            // later last order = higher score = smaller recency
+            Some((scores, spans)) => {
+                let ranges = spans_to_ranges(spans, |lo, hi| {
+                    let recency = |day: i64| Decimal::from(i64::from(as_of.days()) - day);
+                    (recency(hi), recency(lo))
+                });
+                (scores, "rank", ranges)
+            }
+            None => {
+                let scores = rank_codes(&last, bins);
+                let ranges = ranges(recency(), &scores, bins, |_, v| Decimal::from(v));
+                (scores, "rank", ranges)
+            }
+        },
     };
     let f_dim = || {
+        if options.f_breaks.is_none() {
+            if let Some((scores, spans)) = histogram_codes(&frequency, bins, |&f| i64::from(f)) {
+                let ranges =
+                    spans_to_ranges(spans, |lo, hi| (Decimal::from(lo), Decimal::from(hi)));
+                return (scores, "rank", ranges);
+            }
+        }
         let (scores, method) = match &options.f_breaks {
             Some(b) => (
-                break_scores(totals.par_iter().map(|t| Decimal::from(frequency(t))), b),
+                break_scores(frequency.par_iter().map(|&f| Decimal::from(f)), b),
                 "breaks",
             ),
-            None => {
-                let f: Vec<u32> = totals.par_iter().map(frequency).collect();
-                (rank_codes(&f, bins), "rank")
-            }
+            None => (rank_codes(&frequency, bins), "rank"),
         };
-        let ranges = ranges(
-            totals.par_iter().map(frequency),
-            &scores,
-            bins,
-            Decimal::from,
-        );
+        let ranges = ranges(frequency.par_iter().copied(), &scores, bins, |_, v| {
+            Decimal::from(v)
+        });
         (scores, method, ranges)
     };
     let m_dim = || {
-        let (scores, method) = match &options.m_breaks {
-            Some(b) => (
-                break_scores(totals.par_iter().map(|t| t.monetary), b),
-                "breaks",
-            ),
-            None => {
-                let monetary = || totals.par_iter().map(|t| t.monetary);
-                let scores = if let Some(keys) = decimal_keys::<i64>(monetary()) {
-                    rank_codes(&keys, bins)
-                } else if let Some(keys) = decimal_keys::<i128>(monetary()) {
-                    rank_codes(&keys, bins)
-                } else {
-                    let m: Vec<Decimal> = totals.iter().map(|t| t.monetary).collect();
-                    rank_codes(&m, bins)
-                };
-                (scores, "rank")
-            }
+        let amounts = || totals.par_iter().map(|t| t.monetary);
+        let as_written = |_, d| d;
+        if let Some(b) = &options.m_breaks {
+            let scores = break_scores(amounts(), b);
+            let ranges = ranges(amounts(), &scores, bins, as_written);
+            return (scores, "breaks", ranges);
+        }
+        // Ranked and ranged on integer keys (every total at the largest scale) when
+        // they fit; a range's ends are then the totals as written at those rows.
+        let at = |i: usize| totals.get(i).map(|t| t.monetary).unwrap_or_default();
+        let (scores, ranges) = if !quick.par_iter().any(|&k| k == i64::MIN) {
+            keyed(&quick, bins, at)
+        } else if let Some(keys) = decimal_keys::<i64>(amounts()) {
+            keyed(&keys, bins, at)
+        } else if let Some(keys) = decimal_keys::<i128>(amounts()) {
+            keyed(&keys, bins, at)
+        } else {
+            let monetary: Vec<Decimal> = amounts().collect();
+            let scores = rank_codes(&monetary, bins);
+            let ranges = ranges(amounts(), &scores, bins, as_written);
+            (scores, ranges)
         };
-        let ranges = ranges(totals.par_iter().map(|t| t.monetary), &scores, bins, |d| d);
-        (scores, method, ranges)
+        (scores, "rank", ranges)
     };
     // the three dimensions are independent: score them side by side
     let (
@@ -733,6 +864,45 @@ mod tests {
         ) {
             prop_assert_eq!(rank_thresholds(&values, bins), sorted_thresholds(&values, bins));
             prop_assert_eq!(rank_scores(&values, bins), by_definition(&values, bins));
+        }
+
+        #[test]
+        fn histogram_matches_ranking(
+            values in proptest::collection::vec(-40i64..40, 1..300),
+            wide in any::<bool>(),
+            bins in 2u32..10,
+        ) {
+            // `wide` spreads the values past the histogram's span: no histogram then
+            let values: Vec<i64> = values.iter().map(|&v| if wide { v << 20 } else { v }).collect();
+            let scores = rank_codes(&values, bins);
+            match histogram_codes(&values, bins, |&v| v) {
+                Some((codes, spans)) => {
+                    prop_assert!(!wide || values.iter().all(|&v| v == values[0]) || values.iter().max().unwrap() - values.iter().min().unwrap() < HISTOGRAM_SPAN as i64);
+                    prop_assert_eq!(&codes, &scores);
+                    let by_ranges = ranges(values.par_iter().copied(), &scores, bins, |_, v| Decimal::from(v));
+                    let by_spans = spans_to_ranges(spans, |lo, hi| (Decimal::from(lo), Decimal::from(hi)));
+                    prop_assert_eq!(by_spans, by_ranges);
+                }
+                None => prop_assert!(wide),
+            }
+        }
+
+        /// Keys at one scale rank and range totals exactly as the totals themselves,
+        /// down to which of equal totals (1.0, 1.00) ends a range.
+        #[test]
+        fn keyed_ranges_match_decimal_ranges(
+            raw in proptest::collection::vec((-30i64..30, 0u32..3), 1..200),
+            bins in 2u32..6,
+        ) {
+            let values: Vec<Decimal> = raw.iter().map(|&(m, s)| Decimal::new(m, s)).collect();
+            let scores = rank_codes(&values, bins);
+            let want = ranges(values.par_iter().copied(), &scores, bins, |_, d| d);
+            let keys = decimal_keys::<i64>(values.par_iter().copied()).unwrap();
+            let (codes, got) = keyed(&keys, bins, |i| values[i]);
+            prop_assert_eq!(&codes, &scores);
+            prop_assert_eq!(&got, &want);
+            let text = |r: &[ScoreRange]| r.iter().map(|r| format!("{:?}{:?}", r.min.map(|d| d.to_string()), r.max.map(|d| d.to_string()))).collect::<Vec<_>>();
+            prop_assert_eq!(text(&got), text(&want));
         }
 
         #[test]
