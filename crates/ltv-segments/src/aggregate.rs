@@ -814,7 +814,7 @@ fn block_mask_swar(block: &[u8; 64], delimiter: u8) -> u64 {
 }
 
 /// 0x80 in every byte of `v` that is zero, 0 elsewhere (exact, no false positives).
-#[cfg(any(test, not(target_arch = "x86_64")))]
+#[inline]
 fn zero_bytes(v: u64) -> u64 {
     const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     !(((v & LOW7).wrapping_add(LOW7)) | v | LOW7)
@@ -917,10 +917,66 @@ impl<'a> Piece<'a> {
 
 /// An amount as (signed mantissa, decimals) when it has at most 18 digits and 9
 /// decimals; the syntax is that of [`crate::parse_amount`].
+#[inline]
 fn amount_parts(raw: &[u8]) -> Option<(i64, u8)> {
-    let (mantissa, scale) = short_amount(raw.trim_ascii()).ok()?;
+    let raw = raw.trim_ascii();
+    if let Some(parts) = eight_byte_amount(raw) {
+        return Some(parts);
+    }
+    let (mantissa, scale) = short_amount(raw).ok()?;
     let scale = u8::try_from(scale).ok().filter(|&s| s <= SCALE)?;
     Some((mantissa, scale))
+}
+
+/// [`short_amount`] of an amount of at most eight bytes besides a `-` (`-1234.50`,
+/// `7`, `.5`), eight digits at a time (SWAR); `None` for anything else, left to
+/// [`short_amount`].
+#[inline]
+fn eight_byte_amount(raw: &[u8]) -> Option<(i64, u8)> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let (negative, text) = match raw.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, raw),
+    };
+    let n = text.len();
+    if !(1..=8).contains(&n) {
+        return None;
+    }
+    // right-aligned behind '0's: byte 0 (the lowest) is the leftmost character
+    let mut bytes = [b'0'; 8];
+    bytes.get_mut(8 - n..)?.copy_from_slice(text);
+    let mut w = u64::from_le_bytes(bytes);
+    let mut scale = 0;
+    let dots = zero_bytes(w ^ (ONES * u64::from(b'.')));
+    if dots != 0 {
+        // one point, and a digit besides it
+        if dots & (dots - 1) != 0 || n == 1 {
+            return None;
+        }
+        let k = dots.trailing_zeros() / 8;
+        scale = 7 - k;
+        // drop the point: the bytes before it move up one, a '0' comes in at the front
+        let before = (1u64 << (8 * k)) - 1;
+        let after = !((before << 8) | 0xFF);
+        w = (w & after) | ((w & before) << 8) | u64::from(b'0');
+    }
+    // every byte a digit
+    if (w.wrapping_add(0x4646_4646_4646_4646) | w.wrapping_sub(0x3030_3030_3030_3030))
+        & 0x8080_8080_8080_8080
+        != 0
+    {
+        return None;
+    }
+    // eight digits to a number, pairs then fours then all (as in fast_float)
+    let v = w - 0x3030_3030_3030_3030;
+    let v = v.wrapping_mul(10).wrapping_add(v >> 8);
+    const MASK: u64 = 0x0000_00FF_0000_00FF;
+    let v = ((v & MASK)
+        .wrapping_mul(100 + (1_000_000 << 32))
+        .wrapping_add(((v >> 16) & MASK).wrapping_mul(1 + (10_000 << 32))))
+        >> 32;
+    let value = v as i64;
+    Some((if negative { -value } else { value }, scale as u8))
 }
 
 /// Up to 15 bytes and the length in the top byte.
@@ -1544,7 +1600,42 @@ mod tests {
         }
     }
 
+    #[test]
+    fn eight_byte_amounts() {
+        for (text, want) in [
+            ("15.06", Some((1506, 2))),
+            ("-101.80", Some((-10180, 2))),
+            ("12345678", Some((12_345_678, 0))),
+            ("-1234.567", Some((-1_234_567, 3))),
+            (".5", Some((5, 1))),
+            ("5.", Some((5, 0))),
+            ("0", Some((0, 0))),
+            ("-0.00", Some((0, 2))),
+            (".", None),
+            ("-", None),
+            ("", None),
+            ("1.2.3", None),
+            ("+1", None),
+            ("123456789", None),
+            ("1e5", None),
+            ("1,5", None),
+        ] {
+            assert_eq!(eight_byte_amount(text.as_bytes()), want, "{text}");
+        }
+    }
+
     proptest! {
+        /// Whatever the SWAR parse accepts, it reads as `short_amount` does; and it
+        /// accepts every plain amount of up to eight characters.
+        #[test]
+        fn eight_byte_amounts_match_short_amount(text in "-?[0-9.+ e-]{0,9}", plain in "-?[0-9]{1,4}(\\.[0-9]{0,3})?") {
+            if let Some((m, s)) = eight_byte_amount(text.as_bytes()) {
+                prop_assert_eq!(short_amount(text.as_bytes()), Ok((m, u32::from(s))));
+            }
+            let (m, s) = short_amount(plain.as_bytes()).unwrap();
+            prop_assert_eq!(eight_byte_amount(plain.as_bytes()), Some((m, s as u8)));
+        }
+
         #[test]
         fn block_masks_agree(block in proptest::collection::vec(any::<u8>(), 64), delimiter in any::<u8>(), salt in 0usize..64) {
             let mut block: [u8; 64] = block.try_into().unwrap();
