@@ -215,6 +215,15 @@ impl<'a> RfmReport<'a> {
         }
     }
 
+    /// Where row `i`'s segment is in the map's [`SegmentMap::segment_names`] (`None`
+    /// if out of range or no rule names its code).
+    pub fn segment_index(&self, i: usize) -> Option<usize> {
+        self.segment_of
+            .get(i)
+            .map(|&s| usize::from(s))
+            .filter(|&s| s < self.map.segment_names().len())
+    }
+
     /// The segment name of row `i` (`""` if out of range).
     pub fn segment_name(&self, i: usize) -> &'a str {
         self.segment_of

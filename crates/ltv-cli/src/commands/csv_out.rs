@@ -74,14 +74,6 @@ pub(crate) fn push_decimal(buf: &mut Vec<u8>, d: Decimal) {
     }
 }
 
-/// Appends a score digit (any other number as [`push_int`]).
-pub(crate) fn push_digit(buf: &mut Vec<u8>, value: impl Into<u32>) {
-    match value.into() {
-        d @ 0..=9 => buf.push(b'0' + d as u8),
-        other => push_int(buf, other),
-    }
-}
-
 /// Rows per chunk formatted by one task.
 const CHUNK_ROWS: usize = 32 * 1024;
 
@@ -173,15 +165,6 @@ mod tests {
         let mut empty = Vec::new();
         write_rows(&mut empty, 0, |_, _| unreachable!()).unwrap();
         assert!(empty.is_empty());
-    }
-
-    #[test]
-    fn digits() {
-        let mut buf = Vec::new();
-        for d in [0u32, 7, 9, 10, 123] {
-            push_digit(&mut buf, d);
-        }
-        assert_eq!(buf, b"07910123");
     }
 
     proptest! {

@@ -31,6 +31,15 @@ pub fn run(args: &RfmArgs, out: &mut dyn Write) -> Result<()> {
             out.write_all(
                 b"customer_id,recency_days,frequency,monetary_total,r,f,m,rfm,segment\n",
             )?;
+            // each segment's field and the line end, formatted once
+            let tail = |name: &str| {
+                let mut bytes = vec![b','];
+                csv_out::push_field(&mut bytes, name);
+                bytes.push(b'\n');
+                bytes
+            };
+            let tails: Vec<Vec<u8>> = map.segment_names().iter().map(|n| tail(n)).collect();
+            let unnamed = tail("");
             csv_out::write_rows(out, report.len(), |i, buf| {
                 let c = report.row(i);
                 buf.reserve(128);
@@ -41,17 +50,11 @@ pub fn run(args: &RfmArgs, out: &mut dyn Write) -> Result<()> {
                 csv_out::push_int(buf, c.frequency);
                 buf.push(b',');
                 csv_out::push_decimal(buf, c.monetary_total);
-                for score in [c.r, c.f, c.m] {
-                    buf.push(b',');
-                    csv_out::push_digit(buf, score);
-                }
-                buf.push(b',');
-                for digit in c.rfm.0 {
-                    csv_out::push_digit(buf, digit);
-                }
-                buf.push(b',');
-                csv_out::push_field(buf, c.segment);
-                buf.push(b'\n');
+                // scores are single digits (at most 9 bins)
+                let [r, f, m] = c.rfm.0.map(|d| b'0' + d);
+                buf.extend_from_slice(&[b',', r, b',', f, b',', m, b',', r, f, m]);
+                let segment = report.segment_index(i).and_then(|s| tails.get(s));
+                buf.extend_from_slice(segment.unwrap_or(&unnamed));
             })?;
             out.flush()?;
             Ok(())
