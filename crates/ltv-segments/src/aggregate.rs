@@ -361,9 +361,9 @@ const ROUND_BYTES: usize = 128 << 20;
 ///
 /// Each round's records are absorbed before the next round is parsed into the same
 /// buffers, so memory holds one round's records and is touched once. A customer whose
-/// rows come out of date order needs all its records for the recount: met in the
-/// first round, every record is kept from then on; met later, the pass starts again
-/// in a single round that keeps every record.
+/// rows come out of date order needs all its records for the recount: from the round
+/// that meets the first such customer on, every record is kept, and at the end the
+/// rounds before it are read again for the records of such customers only.
 fn aggregate_in(
     file: &CsvFile,
     cols: &Resolved,
@@ -371,32 +371,6 @@ fn aggregate_in(
     pieces: usize,
     parts: usize,
     rounds: usize,
-) -> Option<CustomerTable> {
-    let mut unordered = false;
-    match pass(file, cols, options, pieces, parts, rounds, &mut unordered) {
-        None if unordered && rounds > 1 => pass(
-            file,
-            cols,
-            options,
-            pieces * rounds,
-            parts,
-            1,
-            &mut unordered,
-        ),
-        result => result,
-    }
-}
-
-/// One attempt of [`aggregate_in`]; `None` with `unordered` set when a round met rows
-/// out of date order.
-fn pass(
-    file: &CsvFile,
-    cols: &Resolved,
-    options: &LoadOptions,
-    pieces: usize,
-    parts: usize,
-    rounds: usize,
-    unordered: &mut bool,
 ) -> Option<CustomerTable> {
     let (body_start, body) = file.body();
     let ctx = Ctx {
@@ -431,14 +405,17 @@ fn pass(
     let mut channel_keys: Vec<&[u8]> = Vec::new();
     let mut max_day: Option<Day> = None;
     let mut rows_after_as_of = 0;
-    // Every piece so far while `keeping` (their records recount unordered customers),
-    // else the last round's pieces, whose buffers the next round reuses.
-    let mut keeping = rounds == 1;
-    let mut kept: Vec<Piece<'_>> = Vec::new();
-    for (k, round) in bounds
+    let parse = |ctx, bounds, old| parse_into(ctx, bounds, old, rows_per_byte);
+    let rounds: Vec<&[(usize, usize)]> = bounds
         .chunks(bounds.len().div_ceil(rounds).max(1))
-        .enumerate()
-    {
+        .collect();
+    // Every piece from round `keep_from` on once `keeping` (their records recount
+    // unordered customers), else the last round's pieces, whose buffers the next round
+    // reuses.
+    let mut keeping = false;
+    let mut keep_from = 0;
+    let mut kept: Vec<Piece<'_>> = Vec::new();
+    for (k, round) in rounds.iter().enumerate() {
         let mut reuse: Vec<Option<Piece<'_>>> = match keeping {
             true => Vec::new(),
             false => kept.drain(..).map(Some).collect(),
@@ -447,18 +424,7 @@ fn pass(
         let pieces: Vec<Piece<'_>> = round
             .par_iter()
             .zip(reuse.into_par_iter())
-            .map(|(&(from, to), old)| {
-                let mut piece = match old {
-                    Some(mut piece) => {
-                        piece.clear();
-                        piece
-                    }
-                    None => Piece::new(parts, ((to - from) as f64 * rows_per_byte) as usize),
-                };
-                let parsed = parse_piece(&ctx, from, to, &mut piece);
-                piece.flush();
-                parsed.then_some(piece)
-            })
+            .map(|(&bounds, old)| parse(&ctx, bounds, old))
             .collect::<Option<_>>()?;
         let remaps: Vec<Vec<u32>> = pieces
             .iter()
@@ -491,19 +457,51 @@ fn pass(
             return None;
         }
         if !keeping && table.iter().any(|part| part.unordered) {
-            // in the first round, every record is still at hand: keep them all from
-            // now on; later, earlier rounds' records are gone: start again
-            if k > 0 {
-                *unordered = true;
-                return None;
-            }
-            keeping = true;
+            (keeping, keep_from) = (true, k);
         }
         kept.extend(pieces);
     }
+    // The records of unordered customers in the rounds before `keep_from`, read again
+    // (without progress reports: the file was reported done).
+    let mut earlier: Vec<Vec<Rec>> = (0..parts).map(|_| Vec::new()).collect();
+    if keep_from > 0 {
+        let again = Ctx {
+            progress: None,
+            done: AtomicU64::new(0),
+            ..ctx
+        };
+        for round in rounds.get(..keep_from).unwrap_or(&[]) {
+            let pieces: Vec<Piece<'_>> = round
+                .par_iter()
+                .map(|&bounds| parse(&again, bounds, None))
+                .collect::<Option<_>>()?;
+            earlier
+                .par_iter_mut()
+                .zip(table.par_iter())
+                .enumerate()
+                .filter(|(_, (_, part))| part.unordered)
+                .for_each(|(p, (records, part))| {
+                    let recs = pieces.iter().filter_map(|piece| piece.buckets.get(p));
+                    for r in recs.flatten() {
+                        let unordered = part
+                            .find(r, body)
+                            .and_then(|i| part.entries.get(i as usize));
+                        if unordered.is_some_and(|e| e.unordered) {
+                            records.push(*r);
+                        }
+                    }
+                });
+        }
+    }
     // Each partition's records from every piece, freed as the partition finishes.
-    let mut inputs: Vec<Vec<Vec<Rec>>> =
-        (0..parts).map(|_| Vec::with_capacity(kept.len())).collect();
+    let mut inputs: Vec<Vec<Vec<Rec>>> = earlier
+        .into_iter()
+        .map(|records| {
+            let mut input = Vec::with_capacity(kept.len() + 1);
+            input.push(records);
+            input
+        })
+        .collect();
     for piece in kept {
         for (input, bucket) in inputs.iter_mut().zip(piece.buckets) {
             input.push(bucket);
@@ -528,6 +526,27 @@ fn pass(
         rows_after_as_of,
         body.len() as u64,
     )
+}
+
+/// The piece `from..to` of the body parsed, into the buffers of `old` if given (else
+/// sized for about `rows_per_byte` rows a byte); `None` on anything left to the general
+/// loader.
+fn parse_into<'a>(
+    ctx: &Ctx<'a>,
+    (from, to): (usize, usize),
+    old: Option<Piece<'a>>,
+    rows_per_byte: f64,
+) -> Option<Piece<'a>> {
+    let mut piece = match old {
+        Some(mut piece) => {
+            piece.clear();
+            piece
+        }
+        None => Piece::new(ctx.parts, ((to - from) as f64 * rows_per_byte) as usize),
+    };
+    let parsed = parse_piece(ctx, from, to, &mut piece);
+    piece.flush();
+    parsed.then_some(piece)
 }
 
 /// `body` cut into about `pieces` pieces that end at line ends.
