@@ -13,8 +13,9 @@
 //!   loaded orders, per customer, sorted by [`Day`], with
 //!   [`Customer::daily_history`] for models that need same-day purchases merged.
 //! - [`CustomerTable`]: every customer's totals without the orders, read in one
-//!   streaming pass (tens of millions of rows in seconds, ~32 bytes of memory per row
-//!   while reading); [`rfm_table`] and [`CustomersReport::of_table`] work on it.
+//!   streaming pass (10 million rows in about 1.4 s on two cores; memory is one round
+//!   of at most 128 MiB of the file as 32-byte records, plus the customers);
+//!   [`rfm_table`] and [`CustomersReport::of_table`] work on it.
 //! - Analyses on top: [`summarize`] (per customer), [`rfm`] with a [`SegmentMap`]
 //!   (presets `default` and `rf-grid`, or TOML), [`cohorts`] (retention, revenue,
 //!   cumulative LTV by month/week/quarter/channel), [`channel_economics`] (LTV at a
