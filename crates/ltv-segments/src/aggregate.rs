@@ -23,9 +23,9 @@
 //!
 //! Distinct order days are counted on the fly when a customer's rows come in date
 //! order (the usual export order). A customer whose rows do not needs all its records
-//! for an exact recount: met in the first round, every record is kept from then on;
-//! met later, the pass starts again in a single round that keeps every record.
-//! Such customers are recounted from the records at the end.
+//! for an exact recount: from the round that meets the first such customer on, every
+//! record is kept, and at the end the rounds before it are read again for those
+//! customers' records only. Such customers are recounted from the records at the end.
 //!
 //! The pass gives up (returns `None`) on anything it leaves to the general loader,
 //! which then produces exactly the general errors and results: a bad row of any kind,
@@ -351,9 +351,9 @@ pub(crate) fn aggregate(
 
 /// Bytes of the file parsed per round at most (see [`aggregate_in`]). Fewer rounds
 /// hold more records at once; more rounds bring every partition's table back into
-/// the cache more often. On 10 M rows (330 MB) three rounds were fastest: 1.46–1.52 s
-/// and 436 MB, against 1.49–1.68 s and 593 MB for one and 1.52–1.73 s and 383 MB
-/// for four.
+/// the cache more often. On 10 M rows (330 MB) three rounds were fastest when this was
+/// measured: 1.46–1.52 s and 436 MB, against 1.49–1.68 s and 593 MB for one round
+/// and 1.52–1.73 s and 383 MB for four.
 const ROUND_BYTES: usize = 128 << 20;
 
 /// [`aggregate`] in `rounds` rounds of `pieces` parse pieces each, into `parts`
@@ -390,9 +390,11 @@ fn aggregate_in(
     let bounds = piece_bounds(body, pieces.max(1) * rounds);
     let rows_per_byte = estimate_rows_per_byte(body);
     // Room for as many customers as rows, reserved (not touched: untouched pages cost
-    // no memory), so the entries are never copied as they grow.
+    // no memory), so the entries are never copied as they grow; at most 1 GiB of
+    // entries in all, beyond which they grow as usual.
     let rows = body.len() as f64 * rows_per_byte;
-    let each = (rows / parts as f64 * 1.05) as usize + 64;
+    let cap = (1 << 30) / std::mem::size_of::<Entry>() / parts;
+    let each = ((rows / parts as f64 * 1.05) as usize + 64).min(cap);
     let mut table: Vec<Part> = (0..parts)
         .map(|_| Part {
             entries: Vec::with_capacity(each),
