@@ -40,7 +40,7 @@ use rust_decimal::Decimal;
 use crate::cell::{short_amount, DateFormat};
 use crate::customer_table::{CustomerTable, Totals, NO_CHANNEL};
 use crate::day::Day;
-use crate::hash::FxMap;
+use crate::hash::{FxMap, Names};
 use crate::table::{split, trim_cr, CsvFile, SkipReport, Span};
 use crate::transactions::{id_text, LoadOptions, Resolved};
 
@@ -403,8 +403,7 @@ fn aggregate_in(
         })
         .collect();
     // piece-local channel numbers → global ones, first appearance in file order
-    let mut channels: FxMap<&[u8], u32> = FxMap::default();
-    let mut channel_keys: Vec<&[u8]> = Vec::new();
+    let mut channels = Names::default();
     let mut max_day: Option<Day> = None;
     let mut rows_after_as_of = 0;
     let parse = |ctx, bounds, old| parse_into(ctx, bounds, old, rows_per_byte);
@@ -430,19 +429,7 @@ fn aggregate_in(
             .collect::<Option<_>>()?;
         let remaps: Vec<Vec<u32>> = pieces
             .iter()
-            .map(|piece| {
-                piece
-                    .channel_keys
-                    .iter()
-                    .map(|&k| {
-                        let next = channel_keys.len() as u32;
-                        *channels.entry(k).or_insert_with(|| {
-                            channel_keys.push(k);
-                            next
-                        })
-                    })
-                    .collect()
-            })
+            .map(|piece| channels.numbers(&piece.channel_keys))
             .collect();
         max_day = pieces.iter().filter_map(|p| p.max_day).chain(max_day).max();
         rows_after_as_of += pieces.iter().map(|p| p.after_as_of).sum::<u64>();
@@ -523,7 +510,7 @@ fn aggregate_in(
     finish(
         file.name(),
         table,
-        channel_keys,
+        channels.into_names(),
         as_of,
         rows_after_as_of,
         body.len() as u64,

@@ -60,3 +60,36 @@ impl Hasher for FxHasher {
 /// `HashMap<K, V, FxBuild>`.
 pub(crate) type FxBuild = BuildHasherDefault<FxHasher>;
 pub(crate) type FxMap<K, V> = std::collections::HashMap<K, V, FxBuild>;
+
+/// Byte strings (channel names) numbered 0, 1, … in order of first appearance.
+#[derive(Debug, Default)]
+pub(crate) struct Names<'a> {
+    numbers: FxMap<&'a [u8], u32>,
+    names: Vec<&'a [u8]>,
+}
+
+impl<'a> Names<'a> {
+    /// The number of `name`, given the next one if it is new.
+    pub(crate) fn number(&mut self, name: &'a [u8]) -> u32 {
+        let next = self.names.len() as u32;
+        *self.numbers.entry(name).or_insert_with(|| {
+            self.names.push(name);
+            next
+        })
+    }
+
+    /// The numbers of `names`, in order (for renumbering another `Names`' list).
+    pub(crate) fn numbers(&mut self, names: &[&'a [u8]]) -> Vec<u32> {
+        names.iter().map(|&name| self.number(name)).collect()
+    }
+
+    /// The names, by number.
+    pub(crate) fn names(&self) -> &[&'a [u8]] {
+        &self.names
+    }
+
+    /// The names, by number.
+    pub(crate) fn into_names(self) -> Vec<&'a [u8]> {
+        self.names
+    }
+}

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::cell::{parse_amount, DateFormat};
 use crate::day::Day;
 use crate::error::{Result, SegmentsError};
-use crate::hash::FxMap;
+use crate::hash::Names;
 use crate::id_map::{IdMap, Key};
 use crate::table::{CsvFile, CsvOptions, FieldError, Record, SkipReport};
 
@@ -190,8 +190,7 @@ struct Merged {
 /// What one chunk of the file produces.
 struct Chunk<'a> {
     ids: IdMap<'a, Slot>,
-    channels: FxMap<&'a [u8], u32>,
-    channel_keys: Vec<&'a [u8]>,
+    channels: Names<'a>,
     rows: Vec<Row>,
     max_day: Option<Day>,
     /// Rows after this day are not counted (they will be dropped).
@@ -202,8 +201,7 @@ impl<'a> Chunk<'a> {
     fn new(limit: Option<Day>) -> Self {
         Chunk {
             ids: IdMap::with_capacity(1 << 16),
-            channels: FxMap::default(),
-            channel_keys: Vec::new(),
+            channels: Names::default(),
             rows: Vec::new(),
             max_day: None,
             limit: limit.unwrap_or(Day::from_days(i32::MAX)),
@@ -211,13 +209,7 @@ impl<'a> Chunk<'a> {
     }
 
     fn push(&mut self, id: &'a [u8], channel: Option<&'a [u8]>, day: Day, amount: Decimal) {
-        let channel = channel.map(|c| {
-            let next = self.channel_keys.len() as u32;
-            *self.channels.entry(c).or_insert_with(|| {
-                self.channel_keys.push(c);
-                next
-            })
-        });
+        let channel = channel.map(|c| self.channels.number(c));
         let (slot, _) = self.ids.entry(id, |n| Slot {
             id: n,
             count: 0,
@@ -504,22 +496,11 @@ fn assemble(
     // days the earlier chunk's channel wins (chunks are merged in file order).
     let most = chunks.iter().map(|c| c.ids.len()).max().unwrap_or(0);
     let mut ids: IdMap<'_, Merged> = IdMap::with_capacity(most);
-    let mut channels: FxMap<&[u8], u32> = FxMap::default();
-    let mut channel_keys: Vec<&[u8]> = Vec::new();
+    let mut channels = Names::default();
     let mut remaps: Vec<Vec<u32>> = Vec::with_capacity(chunks.len());
     let mut chunk_rows: Vec<Vec<Row>> = Vec::with_capacity(chunks.len());
     for (c, chunk) in chunks.into_iter().enumerate() {
-        let channel_map: Vec<u32> = chunk
-            .channel_keys
-            .iter()
-            .map(|&k| {
-                let next = channel_keys.len() as u32;
-                *channels.entry(k).or_insert_with(|| {
-                    channel_keys.push(k);
-                    next
-                })
-            })
-            .collect();
+        let channel_map = channels.numbers(chunk.channels.names());
         let mut remap = vec![u32::MAX; chunk.ids.len()];
         for (key, local) in chunk.ids.into_entries() {
             let channel = local
@@ -544,7 +525,7 @@ fn assemble(
         remaps.push(remap);
         chunk_rows.push(chunk.rows);
     }
-    drop(channels);
+    let channel_keys = channels.into_names();
 
     // Customers with an order on or before as-of, in order of first appearance.
     let handles = ids.len();
