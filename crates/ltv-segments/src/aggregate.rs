@@ -571,8 +571,9 @@ fn estimate_rows_per_byte(body: &[u8]) -> f64 {
 /// Parses the rows of `body[from..to]` into `piece`; `false` on anything left to the
 /// general loader.
 ///
-/// A row is read field by field, eight bytes at a time; a line with a quote, a
-/// missing or extra field goes through the general splitter instead.
+/// A row's fields are read off the [`Structurals`] (its delimiters and line end); a
+/// line with a quote, a missing or extra field goes through the general splitter
+/// instead.
 fn parse_piece<'a>(ctx: &Ctx<'a>, from: usize, to: usize, piece: &mut Piece<'a>) -> bool {
     /// Bytes between progress reports and page releases.
     const STEP: usize = 8 << 20;
