@@ -1,6 +1,6 @@
-//! The report's two languages: the planner's [`Lang`], plus picking a text by language.
+//! The report's two languages: ltv-core's [`Lang`], plus picking a text by language.
 
-pub use ltv_planner::Lang;
+pub use ltv_core::Lang;
 
 /// The English or the Japanese text.
 pub fn t<'a>(lang: Lang, en: &'a str, ja: &'a str) -> &'a str {
