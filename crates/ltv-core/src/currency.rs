@@ -199,13 +199,22 @@ mod tests {
         let yen = Currency::parse("jpy").unwrap();
         assert_eq!((yen.symbol.as_str(), yen.minor_units), ("¥", 0));
         assert_eq!(Currency::parse("￥").unwrap(), yen);
-        assert_eq!(Currency::parse(" USD ").unwrap(), Currency::parse("$").unwrap());
-        assert_eq!(Currency::parse("CHF").unwrap().format(d("12.5")), "CHF 12.50");
+        assert_eq!(
+            Currency::parse(" USD ").unwrap(),
+            Currency::parse("$").unwrap()
+        );
+        assert_eq!(
+            Currency::parse("CHF").unwrap().format(d("12.5")),
+            "CHF 12.50"
+        );
         assert_eq!(Currency::parse("XYZ").unwrap().format(d("1")), "XYZ 1.00");
         assert_eq!(Currency::parse("pts").unwrap().format(d("1")), "pts1.00");
         assert_eq!(Currency::parse("").unwrap(), Currency::none());
         assert_eq!(Currency::none().format(d("-1234.5")), "-1,234.50");
-        assert_eq!(Currency::parse("KRW").unwrap().format(d("1500.5")), "₩1,501");
+        assert_eq!(
+            Currency::parse("KRW").unwrap().format(d("1500.5")),
+            "₩1,501"
+        );
         assert_eq!(Currency::parse("円").unwrap().format(d("-98.4")), "-98円");
         assert!(Currency::parse("a very long name").is_err());
         assert!(Currency::parse("\u{1b}[31m").is_err());
@@ -217,6 +226,9 @@ mod tests {
         assert_eq!(yen.format(d("0.5")), "¥1");
         assert_eq!(yen.format(d("-0.5")), "-¥1");
         assert_eq!(yen.format(d("220400.76")), "¥220,401");
-        assert_eq!(Currency::parse("$").unwrap().format_whole(d("1073.49")), "$1,073");
+        assert_eq!(
+            Currency::parse("$").unwrap().format_whole(d("1073.49")),
+            "$1,073"
+        );
     }
 }

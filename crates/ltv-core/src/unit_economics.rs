@@ -207,7 +207,11 @@ pub const DEFAULT_TARGET_RATIO: Decimal = Decimal::from_parts(3, 0, 0, false, 0)
 /// assert_eq!(max.round_dp(2), "46666.67".parse().unwrap());
 /// ```
 pub fn max_affordable_cac(ltv: Decimal, target_ratio: Decimal) -> Result<Decimal> {
-    div(ltv, positive("target_ratio", target_ratio)?, "ltv / target ratio")
+    div(
+        ltv,
+        positive("target_ratio", target_ratio)?,
+        "ltv / target ratio",
+    )
 }
 
 /// CAC payback in periods = CAC ÷ gross profit per customer and period.

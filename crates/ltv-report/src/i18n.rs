@@ -4,13 +4,10 @@ pub use ltv_core::Lang;
 
 /// The English or the Japanese text.
 pub fn t<'a>(lang: Lang, en: &'a str, ja: &'a str) -> &'a str {
-    match lang {
-        Lang::En => en,
-        Lang::Ja => ja,
-    }
+    lang.pick(en, ja)
 }
 
 /// `<html lang>` code.
 pub fn code(lang: Lang) -> &'static str {
-    t(lang, "en", "ja")
+    lang.code()
 }

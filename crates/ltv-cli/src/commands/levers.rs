@@ -16,7 +16,17 @@ use crate::output::{self, KvTable, Table};
 
 pub fn run(args: &LeversArgs, out: &mut dyn Write) -> Result<()> {
     let (baseline, path) = match &args.baseline {
-        Some(path) => (plan_file::load(path, None)?.baseline, Some(path)),
+        Some(path) => (
+            plan_file::load(path, None)?
+                .baseline
+                .ok_or_else(|| {
+                    anyhow!(
+                        "{}: the file has no [baseline]; `ltv drivers ORDERS.csv` measures it and ranks the levers from your orders",
+                        path.display()
+                    )
+                })?,
+            Some(path),
+        ),
         None => (from_flags(args)?, None),
     };
     let report = levers(&baseline).map_err(|e| match (e, path) {

@@ -1,6 +1,7 @@
 //! One module per subcommand: each turns its arguments into a library request, calls
 //! the library, and renders the result. No formula lives here.
 
+mod baseline;
 mod cac;
 mod calc;
 mod channels;
