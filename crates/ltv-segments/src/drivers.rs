@@ -99,7 +99,7 @@ pub struct YearOverYear {
 
 /// The drivers of one group of customers, measured at the as-of day.
 ///
-/// Definitions (docs/formulas.md, "Data-driven drivers"):
+/// Definitions (docs/formulas.md, "Measured drivers"):
 /// - a customer has churned when their last order is more than `inactive_days` before
 ///   the as-of day;
 /// - active customer-months: for a churned customer, calendar months from the first to

@@ -88,8 +88,11 @@ fn render(r: &LeversReport) -> String {
     let mut head = KvTable::new(format!("Levers ({} model)", r.model));
     head.row("LTV", money(r.ltv));
     if let (Some(cac), Some(ratio), Some(band)) = (r.cac, r.ratio, r.band) {
-        head.row("CAC", money(cac))
-            .note("LTV/CAC", money(ratio), band.to_string());
+        head.row("CAC", money(cac)).note(
+            "LTV/CAC",
+            money(ratio),
+            band.describe(ltv_core::Lang::En),
+        );
     }
     let mut t = Table::new([
         "rank",

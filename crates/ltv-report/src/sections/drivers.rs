@@ -138,7 +138,8 @@ pub fn section(ctx: &Context, facts: &Facts<'_>) -> Result<Section, ReportError>
             .note(match lang {
                 Lang::En => format!("{} playbook", data.business.label(lang)),
                 Lang::Ja => format!("{} の定石", data.business.label(lang)),
-            }),
+            })
+            .class("text"),
         );
     }
     let dash = || "–".to_string();
