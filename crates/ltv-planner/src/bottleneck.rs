@@ -11,9 +11,10 @@
 //! as the driver itself is measured. Its LTV and LTV/CAC are computed on the headline's
 //! basis by the same formula.
 //!
-//! Groups need [`MIN_GROUP_CUSTOMERS`] customers; cohorts are compared on churn,
-//! frequency and AOV only once they are 12 months old (younger ones cannot have
-//! churned), on the repeat rate once every customer's repeat window has passed. The
+//! Groups need [`MIN_GROUP_CUSTOMERS`] customers; cohorts (first-order months, or
+//! quarters when more quarters than months qualify) are compared on churn, frequency
+//! and AOV only once they are 12 months old (younger ones cannot have churned), on the
+//! repeat rate once every customer's repeat window has passed. The
 //! repeat rate acts on LTV through the mix of repeat and one-time buyers: LTV scales by
 //! ((1 − r′)·V₁ + r′·V₂) ÷ ((1 − r)·V₁ + r·V₂), V₁ and V₂ the LTVs of one-time and
 //! repeat buyers measured the same way.
@@ -257,7 +258,7 @@ fn eligible(driver: BottleneckDriver, across: Across, g: &GroupDrivers, as_of_mo
     }
     match (across, driver) {
         (Across::Cohorts, BottleneckDriver::RepeatRate) => d.repeat_eligible == d.customers,
-        (Across::Cohorts, _) => g.month_index.is_some_and(|m| m <= as_of_month - 12),
+        (Across::Cohorts, _) => g.last_month_index.is_some_and(|m| m <= as_of_month - 12),
         (Across::Channels, _) => true,
     }
 }
@@ -404,14 +405,27 @@ pub fn bottleneck(m: &MeasuredBaseline, lang: Lang) -> Result<Bottleneck> {
         BottleneckDriver::Aov,
     ];
     for across in [Across::Channels, Across::Cohorts] {
-        let groups = match across {
-            Across::Channels => &m.by_channel,
-            Across::Cohorts => &m.by_cohort,
-        };
         if across == Across::Channels && !m.has_channels {
             continue;
         }
         for driver in drivers {
+            // cohorts: first-order months, or quarters when more quarters than months
+            // are large and old enough to compare
+            let groups = match across {
+                Across::Channels => &m.by_channel,
+                Across::Cohorts => {
+                    let count = |gs: &[GroupDrivers]| {
+                        gs.iter()
+                            .filter(|g| eligible(driver, across, g, as_of_month))
+                            .count()
+                    };
+                    if count(&m.by_quarter) > count(&m.by_cohort) {
+                        &m.by_quarter
+                    } else {
+                        &m.by_cohort
+                    }
+                }
+            };
             let mut points: Vec<Point<'_>> = groups
                 .iter()
                 .filter(|g| eligible(driver, across, g, as_of_month))

@@ -368,6 +368,16 @@ pub enum Warning {
         /// The churn threshold in days.
         inactive_days: u32,
     },
+    /// Customers' usual gap between orders is more than half the churn threshold: a
+    /// customer who skips one order at their usual pace counts as churned.
+    ThresholdBelowUsualGap {
+        /// The median gap between a customer's order days.
+        median_gap_days: u32,
+        /// The churn threshold in days.
+        inactive_days: u32,
+        /// A threshold of about twice the usual gap, in whole months.
+        suggested_days: u32,
+    },
     /// An initiatives file's `[baseline]` differs from what the data measure; the data's
     /// values are used.
     PlanBaselineDiffers {
@@ -494,6 +504,26 @@ impl Warning {
             ) => format!(
                 "{inactive_days} 日を超えて注文のない顧客が {churned} 人しかいないため、解約率とそれに基づく LTV は不確かです"
             ),
+            (
+                Warning::ThresholdBelowUsualGap {
+                    median_gap_days,
+                    inactive_days,
+                    suggested_days,
+                },
+                Lang::En,
+            ) => format!(
+                "customers usually order every {median_gap_days} days, so a customer who skips one order is counted as churned after {inactive_days} days without one: churn is overstated and LTV understated; for customers who order this rarely, set the churn threshold (inactive_days) to about {suggested_days} days"
+            ),
+            (
+                Warning::ThresholdBelowUsualGap {
+                    median_gap_days,
+                    inactive_days,
+                    suggested_days,
+                },
+                Lang::Ja,
+            ) => format!(
+                "顧客の通常の注文間隔は {median_gap_days} 日のため、1 回注文を飛ばしただけの顧客も {inactive_days} 日で解約とみなされ、解約率が過大・LTV が過小になります。注文頻度がこの程度の顧客には、解約の基準日数（inactive_days）を {suggested_days} 日程度にしてください"
+            ),
             (Warning::PlanBaselineDiffers { fields }, Lang::En) => format!(
                 "the initiatives file's [baseline] differs from the data ({}); the data's values are used",
                 fields
@@ -551,8 +581,8 @@ pub struct MeasuredBaseline {
     pub baseline: Baseline,
     /// What the reader must know.
     pub warnings: Vec<Warning>,
-    /// The drivers of all customers.
-    #[serde(skip)]
+    /// The drivers of all customers, with their counts (churned customers, active
+    /// customer-months, repeat-eligible customers, the median gap between orders).
     pub drivers: Drivers,
     /// Per channel.
     #[serde(skip)]
@@ -560,6 +590,9 @@ pub struct MeasuredBaseline {
     /// Per first-order month.
     #[serde(skip)]
     pub by_cohort: Vec<GroupDrivers>,
+    /// Per first-order quarter.
+    #[serde(skip)]
+    pub by_quarter: Vec<GroupDrivers>,
     /// Repeat buyers, one-time buyers, too recent.
     #[serde(skip)]
     pub by_repeat: Vec<GroupDrivers>,
@@ -785,6 +818,7 @@ pub fn measure(
     let all = drivers(tx, &dopt)?;
     let by_channel = drivers_by(tx, GroupBy::Channel, &dopt)?;
     let by_cohort = drivers_by(tx, GroupBy::CohortMonth, &dopt)?;
+    let by_quarter = drivers_by(tx, GroupBy::CohortQuarter, &dopt)?;
     let by_repeat = drivers_by(tx, GroupBy::RepeatStatus, &dopt)?;
     let business = options.business.unwrap_or(Business::Ec);
     let not = |reason: String| MeasureError::NotMeasurable {
@@ -915,6 +949,15 @@ pub fn measure(
         });
     }
     let mut warnings = Vec::new();
+    if let Some(gap) = all.median_gap_days {
+        if u64::from(gap) * 2 > u64::from(options.inactive_days) {
+            warnings.push(Warning::ThresholdBelowUsualGap {
+                median_gap_days: gap,
+                inactive_days: options.inactive_days,
+                suggested_days: (gap.saturating_mul(2)).div_ceil(30).saturating_mul(30),
+            });
+        }
+    }
     if all.churned_customers < FEW_CHURNED {
         warnings.push(Warning::FewChurned {
             churned: all.churned_customers,
@@ -964,6 +1007,7 @@ pub fn measure(
         drivers: all,
         by_channel,
         by_cohort,
+        by_quarter,
         by_repeat,
         options: options.clone(),
     })

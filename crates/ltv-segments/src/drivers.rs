@@ -155,6 +155,11 @@ pub struct Drivers {
     pub new_customers_per_month: Decimal,
     /// Year-over-year revenue retention, when the data cover two full years.
     pub year_over_year: Option<YearOverYear>,
+    /// The median number of days between a customer's consecutive order days (over
+    /// every repeat in the group; gaps of more than 730 days count as 730); `null`
+    /// without repeats. Compared with `inactive_days`, it tells whether customers who
+    /// order at their usual pace would be counted as churned.
+    pub median_gap_days: Option<u32>,
 }
 
 /// How to group customers for [`drivers_by`].
@@ -166,6 +171,8 @@ pub enum GroupBy {
     Channel,
     /// By the month of the first order (`2024-01`), oldest first.
     CohortMonth,
+    /// By the quarter of the first order (`2024-Q1`), oldest first.
+    CohortQuarter,
     /// By repeat status within `repeat_days` of the first order: `repeat`, `one_time`,
     /// then `too_recent` (first order less than `repeat_days` before the as-of day).
     RepeatStatus,
@@ -176,8 +183,10 @@ pub enum GroupBy {
 pub struct GroupDrivers {
     /// The channel name or the cohort month.
     pub group: String,
-    /// For a cohort, its first month's index ([`Day::month_index`]); `null` for a channel.
+    /// For a cohort, its first month's index ([`Day::month_index`]); `null` otherwise.
     pub month_index: Option<i32>,
+    /// For a cohort, its last month's index (the first for a month, + 2 for a quarter).
+    pub last_month_index: Option<i32>,
     /// The group's drivers.
     pub drivers: Drivers,
 }
@@ -222,7 +231,9 @@ pub fn drivers_by(
 ) -> Result<Vec<GroupDrivers>> {
     options.validate()?;
     let span = Span::of(tx);
-    let mut groups: Vec<(String, Option<i32>, Acc)> = Vec::new();
+    // (name, first and last month of a cohort, running sums)
+    type Group = (String, Option<(i32, i32)>, Acc);
+    let mut groups: Vec<Group> = Vec::new();
     let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for c in tx.customers() {
         let Some(first) = c.first_day() else { continue };
@@ -232,7 +243,15 @@ pub fn drivers_by(
                 let m = first.month_index();
                 (
                     format!("{:04}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1),
-                    Some(m),
+                    Some((m, m)),
+                )
+            }
+            GroupBy::CohortQuarter => {
+                let q = first.quarter_index();
+                let m = q * 3;
+                (
+                    format!("{:04}-Q{}", q.div_euclid(4), q.rem_euclid(4) + 1),
+                    Some((m, m + 2)),
                 )
             }
             GroupBy::RepeatStatus => {
@@ -260,7 +279,7 @@ pub fn drivers_by(
         GroupBy::Channel => {
             groups.sort_by(|a, b| (a.0 == "unknown", &a.0).cmp(&(b.0 == "unknown", &b.0)))
         }
-        GroupBy::CohortMonth => groups.sort_by_key(|g| g.1),
+        GroupBy::CohortMonth | GroupBy::CohortQuarter => groups.sort_by_key(|g| g.1),
         GroupBy::RepeatStatus => groups.sort_by_key(|g| match g.0.as_str() {
             "repeat" => 0,
             "one_time" => 1,
@@ -269,10 +288,11 @@ pub fn drivers_by(
     }
     groups
         .into_iter()
-        .map(|(group, month_index, acc)| {
+        .map(|(group, months, acc)| {
             Ok(GroupDrivers {
                 group,
-                month_index,
+                month_index: months.map(|m| m.0),
+                last_month_index: months.map(|m| m.1),
                 drivers: acc.finish(&span, options)?,
             })
         })
@@ -333,7 +353,12 @@ struct Acc {
     revenue_prior: Decimal,
     revenue_current: Decimal,
     revenue_capped: Decimal,
+    /// gaps[d]: repeats d days after the previous order day (the last slot: more).
+    gaps: Vec<u64>,
 }
+
+/// Gaps between order days are counted up to this many days.
+const MAX_GAP: usize = 730;
 
 fn add(a: Decimal, b: Decimal, what: &'static str) -> Result<Decimal> {
     a.checked_add(b)
@@ -361,8 +386,21 @@ impl Acc {
         if first > span.year_start {
             self.new_last_year += 1;
         }
+        if self.gaps.is_empty() {
+            self.gaps = vec![0; MAX_GAP + 1];
+        }
+        let mut previous = first;
         let (mut prior, mut current, mut spent) = (Decimal::ZERO, Decimal::ZERO, false);
         for o in c.orders {
+            if o.day > previous {
+                let gap = usize::try_from(o.day - previous)
+                    .unwrap_or(MAX_GAP)
+                    .min(MAX_GAP);
+                if let Some(slot) = self.gaps.get_mut(gap) {
+                    *slot += 1;
+                }
+                previous = o.day;
+            }
             self.revenue = add(self.revenue, o.amount, "revenue")?;
             if span.two_years {
                 if o.day > span.year_start {
@@ -421,6 +459,19 @@ impl Acc {
                     nrr: (self.revenue_current / self.revenue_prior).normalize(),
                     grr: (self.revenue_capped / self.revenue_prior).normalize(),
                 });
+        let repeats: u64 = self.gaps.iter().sum();
+        let median_gap_days = (repeats > 0).then(|| {
+            let mut seen = 0;
+            let mut median = MAX_GAP;
+            for (d, n) in self.gaps.iter().enumerate() {
+                seen += n;
+                if seen * 2 >= repeats {
+                    median = d;
+                    break;
+                }
+            }
+            u32::try_from(median).unwrap_or(u32::MAX)
+        });
         Ok(Drivers {
             as_of: span.as_of,
             customers: self.customers,
@@ -443,6 +494,7 @@ impl Acc {
             repeat_rate: ratio(Decimal::from(self.repeat_customers), self.repeat_eligible),
             new_customers_per_month: new_per_month.normalize(),
             year_over_year,
+            median_gap_days,
         })
     }
 }
@@ -501,6 +553,14 @@ mod tests {
             .collect();
         // a repeats within 90 days; b and c do not; d is too recent
         assert_eq!(status, [("repeat", 1), ("one_time", 2), ("too_recent", 1)]);
+        // gaps: a 31 days; c 384 and 366 days (2024 is a leap year) → median 366
+        assert_eq!(all.median_gap_days, Some(366));
+        let quarters = drivers_by(&t, GroupBy::CohortQuarter, &o).unwrap();
+        assert_eq!(quarters[0].group, "2022-Q1");
+        assert_eq!(
+            (quarters[0].month_index, quarters[0].last_month_index),
+            (Some(2022 * 12), Some(2022 * 12 + 2))
+        );
         let cohorts = drivers_by(&t, GroupBy::CohortMonth, &o).unwrap();
         assert_eq!(cohorts[0].group, "2022-01");
         assert_eq!(cohorts.last().unwrap().group, "2024-02");

@@ -20,10 +20,7 @@ fn report_json(args: &[&str]) -> Value {
 }
 
 fn dec(v: &Value) -> Decimal {
-    v.as_str()
-        .expect("a decimal string")
-        .parse()
-        .unwrap()
+    v.as_str().expect("a decimal string").parse().unwrap()
 }
 
 /// Equal to 20 places (the basis divides by 12: the 28th digit may carry a rounding).

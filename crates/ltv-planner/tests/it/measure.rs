@@ -88,6 +88,7 @@ fn worked_example() {
     assert_eq!(
         texts,
         [
+            "customers usually order every 152 days, so a customer who skips one order is counted as churned after 90 days without one: churn is overstated and LTV understated; for customers who order this rarely, set the churn threshold (inactive_days) to about 330 days",
             "only 2 customers have been inactive for more than 90 days, so the churn estimate, and every LTV built on it, is uncertain",
             "CAC file: channel 'tv' matches no channel in the data (the data has 'ads', 'seo'); its spend is left out of every CAC. Channel names must match exactly",
             "'seo' had no acquisition spend, so their LTV/CAC is not defined",
