@@ -31,6 +31,10 @@ use crate::error::PlanError;
 /// and trigger no per-group warning.
 pub const MIN_GROUP_CUSTOMERS: u64 = 30;
 
+/// Channel names (lower case) that count as referrals for the consulting playbook's
+/// referral share.
+pub const REFERRAL_CHANNELS: [&str; 4] = ["referral", "referrals", "紹介", "word of mouth"];
+
 /// Fewer churned customers than this make the churn estimate (and so every LTV)
 /// uncertain; the baseline says so.
 pub const FEW_CHURNED: u64 = 20;
@@ -289,7 +293,8 @@ pub struct Headline {
     pub grr: Option<Decimal>,
     /// Share of the prior year's customers who ordered in the last year.
     pub logo_retention: Option<Decimal>,
-    /// Share of customers acquired through a channel named `referral`.
+    /// Share of customers acquired through a referral channel (named `referral`,
+    /// `referrals`, `紹介` or `word of mouth`, any case); `null` without one.
     pub referral_share: Option<Decimal>,
 }
 
@@ -853,10 +858,14 @@ pub fn measure(
     };
     let revenue_over_lifespan = revenue_inputs.baseline(business, &currency)?.ltv()?;
     let yoy = all.year_over_year.as_ref();
-    let referral_share = tx.has_channels().then(|| {
+    let is_referral = |name: &str| {
+        let n = name.trim().to_lowercase();
+        REFERRAL_CHANNELS.contains(&n.as_str())
+    };
+    let referral_share = by_channel.iter().any(|g| is_referral(&g.group)).then(|| {
         let referred: u64 = by_channel
             .iter()
-            .filter(|g| g.group.eq_ignore_ascii_case("referral"))
+            .filter(|g| is_referral(&g.group))
             .map(|g| g.drivers.customers)
             .sum();
         (Decimal::from(referred) / Decimal::from(all.customers.max(1))).normalize()

@@ -323,8 +323,8 @@ fn business_figures(ctx: &Context, h: &Headline, business: Business) -> Vec<Figu
                 h.referral_share.map_or_else(|| "–".into(), |v| ctx.pct(v)),
             )
             .note(ctx.t(
-                "acquisition channel named 'referral'",
-                "獲得チャネル名が 'referral' の顧客",
+                "acquisition channel named referral, referrals, 紹介 or word of mouth",
+                "獲得チャネル名が referral・referrals・紹介・word of mouth の顧客",
             ));
             let per_year = Figure::new(
                 ctx.t("revenue per client and year", "顧客一人あたり年間売上"),
