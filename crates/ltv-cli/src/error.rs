@@ -1,4 +1,6 @@
-//! Turning library errors into the one line the user sees.
+//! Turning library errors into the one line the user sees, safe for a terminal.
+
+use std::borrow::Cow;
 
 use ltv_core::CoreError;
 use ltv_segments::SegmentsError;
@@ -55,9 +57,78 @@ pub fn report(err: ltv_report::ReportError) -> anyhow::Error {
     }
 }
 
-/// The error and its causes on one line.
+/// The error and its causes on one line, with control characters escaped.
 pub fn one_line(err: &anyhow::Error) -> String {
-    format!("{err:#}")
+    printable(&format!("{err:#}")).into_owned()
+}
+
+/// `text` safe to print to a terminal: every control character (ESC, BEL, CR, line
+/// breaks, …) escaped as `\u{1b}`, so a value from a file cannot move the cursor,
+/// recolour the terminal, ring it or forge another line.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Most bytes of a user's value an error message repeats.
+pub const ECHO_BYTES: usize = 200;
+
+/// `text` as an error message may repeat it: [`printable`], at most [`ECHO_BYTES`]
+/// bytes (cut at a character boundary, `…` added).
+pub fn clip(text: &str) -> Cow<'_, str> {
+    if text.len() <= ECHO_BYTES {
+        return printable(text);
+    }
+    let mut end = ECHO_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    Cow::Owned(format!(
+        "{}…",
+        printable(text.get(..end).unwrap_or_default())
+    ))
+}
+
+/// A clap usage error as one `error:` line and at most one hint line (clap prints
+/// the usage, blank lines and a tip besides).
+pub fn clap_lines(err: &clap::Error) -> String {
+    let rendered = err.render().to_string();
+    let lines: Vec<&str> = rendered.lines().map(str::trim).collect();
+    let first = lines
+        .iter()
+        .find(|l| l.starts_with("error:"))
+        .copied()
+        .unwrap_or_else(|| lines.first().copied().unwrap_or("error: invalid arguments"));
+    let first = clip_line(first);
+    let hint = lines
+        .iter()
+        .find_map(|l| l.strip_prefix("tip:"))
+        .map(|tip| format!("hint: {}", clip_line(tip.trim())))
+        .unwrap_or_else(|| "hint: see --help".to_owned());
+    format!("{first}\n{hint}")
+}
+
+/// One line of a message: [`printable`], at most a few [`ECHO_BYTES`].
+fn clip_line(line: &str) -> String {
+    let mut end = line.len().min(4 * ECHO_BYTES);
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut out = printable(line.get(..end).unwrap_or_default()).into_owned();
+    if end < line.len() {
+        out.push('…');
+    }
+    out
 }
 
 /// Whether the error is a closed stdout (e.g. `ltv rfm big.csv | head`).

@@ -58,6 +58,131 @@ impl DateFormat {
     }
 }
 
+/// Why a decimal text has no exact [`Decimal`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecimalProblem {
+    /// Not a decimal number at all.
+    NotDecimal,
+    /// More than 28 decimal places (not counting trailing zeros): a `Decimal` would
+    /// round it.
+    TooPrecise,
+    /// Beyond ±79,228,162,514,264,337,593,543,950,335, the largest `Decimal`.
+    TooLarge,
+}
+
+impl DecimalProblem {
+    /// The reason, lower-case, for messages.
+    pub fn reason(self) -> &'static str {
+        match self {
+            DecimalProblem::NotDecimal => "not a decimal number",
+            DecimalProblem::TooPrecise => {
+                "too precise: a decimal has at most 28 decimal places, and this would be rounded"
+            }
+            DecimalProblem::TooLarge => {
+                "too large: a decimal holds at most 79,228,162,514,264,337,593,543,950,335 in absolute value"
+            }
+        }
+    }
+}
+
+/// Parses `text` (an optional sign, digits with an optional `.`, and with `exponent`
+/// an optional `e`/`E` exponent) into exactly the decimal it denotes, never rounding:
+/// the one rule for decimal flags, JSON strings and amounts.
+///
+/// # Errors
+/// The [`DecimalProblem`].
+///
+/// ```
+/// use ltv_segments::{exact_decimal, DecimalProblem};
+/// assert_eq!(exact_decimal("-12.50", false).unwrap().to_string(), "-12.50");
+/// assert_eq!(exact_decimal("1e-2", true).unwrap().to_string(), "0.01");
+/// assert_eq!(exact_decimal("0.11111111111111111111111111111", false), Err(DecimalProblem::TooPrecise));
+/// assert_eq!(exact_decimal("1e30", true), Err(DecimalProblem::TooLarge));
+/// assert_eq!(exact_decimal("1,5", false), Err(DecimalProblem::NotDecimal));
+/// ```
+pub fn exact_decimal(text: &str, exponent: bool) -> Result<Decimal, DecimalProblem> {
+    let (mantissa, exp) = match text.find(['e', 'E']) {
+        Some(at) if exponent => {
+            let (m, e) = text.split_at(at);
+            let e = e.get(1..).unwrap_or("");
+            let (negative, digits) = match e.as_bytes().first() {
+                Some(b'+') => (false, e.get(1..).unwrap_or("")),
+                Some(b'-') => (true, e.get(1..).unwrap_or("")),
+                _ => (false, e),
+            };
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(DecimalProblem::NotDecimal);
+            }
+            let magnitude = digits.parse::<i64>().unwrap_or(i64::MAX);
+            (m, if negative { -magnitude } else { magnitude })
+        }
+        Some(_) => return Err(DecimalProblem::NotDecimal),
+        None => (text, 0),
+    };
+    let (negative, unsigned) = match mantissa.as_bytes().first() {
+        Some(b'-') => (true, mantissa.get(1..).unwrap_or("")),
+        Some(b'+') => (false, mantissa.get(1..).unwrap_or("")),
+        _ => (false, mantissa),
+    };
+    let (int, frac) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let digits_ok = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if (int.is_empty() && frac.is_empty()) || !digits_ok(int) || !digits_ok(frac) {
+        return Err(DecimalProblem::NotDecimal);
+    }
+    // all digits, the point `point` digits from the left (after the exponent)
+    let all: String = format!("{int}{frac}");
+    let all = all.trim_start_matches('0');
+    let point =
+        (int.len() as i64 - (int.len() + frac.len() - all.len()) as i64).saturating_add(exp);
+    if all.trim_end_matches('0').is_empty() {
+        return Ok(Decimal::ZERO);
+    }
+    // trailing zeros are kept (`0.70` stays `0.70`) unless past 28 places
+    let excess = (all.len() as i64)
+        .saturating_sub(point)
+        .saturating_sub(28)
+        .max(0) as usize;
+    let zeros = all.len() - all.trim_end_matches('0').len();
+    let all = all.get(..all.len() - excess.min(zeros)).unwrap_or(all);
+    // digits before the point, and decimal places
+    let whole = point.max(0);
+    let places = (all.len() as i64).saturating_sub(point).max(0);
+    if whole > 29 {
+        return Err(DecimalProblem::TooLarge);
+    }
+    if places > 28 {
+        return Err(DecimalProblem::TooPrecise);
+    }
+    let mut plain = String::with_capacity(all.len() + 32);
+    if negative {
+        plain.push('-');
+    }
+    if point <= 0 {
+        plain.push_str("0.");
+        plain.extend(std::iter::repeat_n('0', point.unsigned_abs() as usize));
+        plain.push_str(all);
+    } else {
+        let p = point as usize;
+        match all.get(..p) {
+            Some(head) if p < all.len() => {
+                plain.push_str(head);
+                plain.push('.');
+                plain.push_str(all.get(p..).unwrap_or(""));
+            }
+            _ => {
+                plain.push_str(all);
+                plain.extend(std::iter::repeat_n('0', p - all.len()));
+            }
+        }
+    }
+    match Decimal::from_str_exact(&plain) {
+        Ok(d) => Ok(d),
+        // 29 whole digits beyond the largest, or 29 digits in all with 28 places
+        Err(_) if whole == 29 => Err(DecimalProblem::TooLarge),
+        Err(_) => Err(DecimalProblem::TooPrecise),
+    }
+}
+
 /// Parses an exact decimal amount: optional sign, digits, optional `.` and digits
 /// (`-12.50`, `+3`, `.5`). No exponent, no thousands separators, no currency symbol.
 ///
@@ -71,7 +196,7 @@ pub fn parse_amount(raw: &[u8]) -> Result<Decimal, &'static str> {
     }
     match short_amount(raw) {
         Ok((mantissa, scale)) => Ok(Decimal::from_i128_with_scale(i128::from(mantissa), scale)),
-        Err(Amount::Long) => slow(raw).ok_or(REASON),
+        Err(Amount::Long) => slow(raw),
         Err(Amount::Bad) => Err(REASON),
     }
 }
@@ -122,12 +247,17 @@ pub(crate) fn short_amount(raw: &[u8]) -> Result<(i64, u32), Amount> {
     ))
 }
 
-fn slow(raw: &[u8]) -> Option<Decimal> {
-    let text = std::str::from_utf8(raw).ok()?;
-    if text.bytes().any(|b| matches!(b, b'e' | b'E' | b'_')) {
-        return None;
+fn slow(raw: &[u8]) -> Result<Decimal, &'static str> {
+    const REASON: &str = "not a decimal amount (expected digits with an optional sign and '.')";
+    let text = std::str::from_utf8(raw).map_err(|_| REASON)?;
+    match exact_decimal(text, false) {
+        Ok(d) => {
+            // the amount keeps its written scale (`1.50`), as the short path does
+            Decimal::from_str_exact(text).or(Ok(d))
+        }
+        Err(DecimalProblem::NotDecimal) => Err(REASON),
+        Err(problem) => Err(problem.reason()),
     }
-    Decimal::from_str_exact(text).ok()
 }
 
 #[cfg(test)]
@@ -190,7 +320,63 @@ mod tests {
         );
     }
 
+    #[test]
+    fn exact_decimals() {
+        let ok = |s: &str, e: bool| exact_decimal(s, e).unwrap().to_string();
+        assert_eq!(ok("0.05", false), "0.05");
+        assert_eq!(ok("0.70", false), "0.70");
+        assert_eq!(ok("+3", false), "3");
+        assert_eq!(ok(".5", false), "0.5");
+        assert_eq!(ok("5.", false), "5");
+        assert_eq!(ok("-0", false), "0");
+        assert_eq!(ok("1e-2", true), "0.01");
+        assert_eq!(ok("1.5E+3", true), "1500");
+        assert_eq!(
+            ok("0.1000000000000000000000000000000000", false),
+            "0.1000000000000000000000000000"
+        );
+        assert_eq!(
+            ok("79228162514264337593543950335", false),
+            "79228162514264337593543950335"
+        );
+        assert_eq!(
+            ok("0.0000000000000000000000000001", false),
+            "0.0000000000000000000000000001"
+        );
+        use DecimalProblem::*;
+        let bad = |s: &str, e: bool| exact_decimal(s, e).unwrap_err();
+        assert_eq!(
+            bad("1.11111111111111111111111111111111111", false),
+            TooPrecise
+        );
+        assert_eq!(bad("0.00000000000000000000000000001", false), TooPrecise);
+        assert_eq!(bad("1e-29", true), TooPrecise);
+        assert_eq!(bad("79228162514264337593543950336", false), TooLarge);
+        assert_eq!(bad("123456789012345678901234567890", false), TooLarge);
+        assert_eq!(bad("1e30", true), TooLarge);
+        assert_eq!(bad("1e999999999999999999999", true), TooLarge);
+        for s in ["", ".", "-", "1e5", "1,5", "abc", "1.2.3", "--1", "1e"] {
+            assert_eq!(bad(s, false), NotDecimal, "{s}");
+        }
+        assert_eq!(bad("1e", true), NotDecimal);
+        assert_eq!(bad("1e+-2", true), NotDecimal);
+        assert_eq!(
+            parse_amount(b"1.11111111111111111111111111111111111"),
+            Err(TooPrecise.reason())
+        );
+        assert_eq!(
+            parse_amount(b"123456789012345678901234567890"),
+            Err(TooLarge.reason())
+        );
+    }
+
     proptest! {
+        #[test]
+        fn exact_decimal_matches_rust_decimal(m in any::<i64>(), s in 0u32..=28) {
+            let d = Decimal::new(m, s);
+            prop_assert_eq!(exact_decimal(&d.to_string(), false), Ok(d));
+        }
+
         #[test]
         fn amount_parse_matches_rust_decimal(m in -10_000_000_000i64..10_000_000_000, s in 0u32..8) {
             let exact = Decimal::new(m, s);

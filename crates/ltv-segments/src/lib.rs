@@ -54,7 +54,7 @@ mod synth;
 mod table;
 mod transactions;
 
-pub use cell::{parse_amount, DateFormat};
+pub use cell::{exact_decimal, parse_amount, DateFormat, DecimalProblem};
 pub use channels::{channel_economics, read_spend, ChannelReport, ChannelRow, ChannelSpend};
 pub use cohort::{cohorts, CohortKey, CohortMatrix, CohortMetric, CohortRow, MAX_CELLS};
 pub use customer_table::CustomerTable;

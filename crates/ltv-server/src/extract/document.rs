@@ -21,7 +21,8 @@ pub enum DocumentFormat {
 /// A text document body (an initiatives file, say) that a library parses itself, so
 /// its errors keep the library's line and column. JSON or TOML by `Content-Type`.
 ///
-/// Rejections: another content type (415), a body over the limit (413), a body that is
+/// Rejections: another content type (415), a body over the document limit (413,
+/// [`crate::BodyLimits::document_bytes`], 8 MiB by default), a body that is
 /// not UTF-8 (400), a JSON number that would lose digits (400 `inexact_number`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {
@@ -50,8 +51,12 @@ impl FromRequest<AppState> for Document {
             }
             _ => DocumentFormat::Json,
         };
-        let bytes = read_to_bytes(req, state.limits().max_body_bytes).await?;
-        let text = String::from_utf8(bytes.to_vec()).map_err(|e| ApiError::BadValue {
+        let limit = state
+            .body_limits()
+            .document_bytes
+            .min(state.limits().max_body_bytes);
+        let (bytes, _permit) = read_to_bytes(req, limit, state.budget()).await?;
+        let text = String::from_utf8(bytes).map_err(|e| ApiError::BadValue {
             code: "malformed_body",
             field: None,
             message: format!("request body is not UTF-8 text: {e}"),

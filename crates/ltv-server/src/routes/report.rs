@@ -93,7 +93,8 @@ type Failure = (Lang, ApiError);
 async fn make(state: &AppState, req: Request) -> Result<String, Failure> {
     let fail = |e: ApiError| (Lang::En, e);
     let mut form = Form::default();
-    for part in read_parts(req, state).await.map_err(fail)? {
+    let (parts, _held_until_done) = read_parts(req, state).await.map_err(fail)?;
+    for part in parts {
         form.add(part.name, part.file_name, part.bytes)
             .map_err(fail)?;
     }

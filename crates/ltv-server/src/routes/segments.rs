@@ -241,7 +241,8 @@ pub async fn channels(
     }
     let mut transactions = None;
     let mut cac = None;
-    for part in read_parts(req, &state).await? {
+    let (parts, _held_until_done) = read_parts(req, &state).await?;
+    for part in parts {
         match part.name.as_str() {
             "transactions" => transactions = Some(part.bytes),
             // a browser sends an empty part for a file input left empty
@@ -250,9 +251,10 @@ pub async fn channels(
                 return Err(ApiError::BadValue {
                     code: "unknown_field",
                     message: format!(
-                        "unknown form field {other}; the fields are transactions and cac (options go in the query)"
+                        "unknown form field {}; the fields are transactions and cac (options go in the query)",
+                        crate::error::clip(other)
                     ),
-                    field: Some(other.to_owned()),
+                    field: Some(crate::error::clip(other).into_owned()),
                 })
             }
         }
