@@ -57,7 +57,7 @@ mod tests {
         assert!(err.contains("too large"), "{err}");
         let err = parse("123456789012345678901234567890").unwrap_err();
         assert!(err.contains("too large"), "{err}");
-        let err = parse("0.00000000000000000000000001%").unwrap_err();
+        let err = parse("0.000000000000000000000000001%").unwrap_err();
         assert!(err.contains("too precise"), "{err}");
     }
 }

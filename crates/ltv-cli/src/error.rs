@@ -103,17 +103,40 @@ pub fn clip(text: &str) -> Cow<'_, str> {
 /// the usage, blank lines and a tip besides).
 pub fn clap_lines(err: &clap::Error) -> String {
     let rendered = err.render().to_string();
-    let lines: Vec<&str> = rendered.lines().map(str::trim).collect();
-    let first = lines
+    let lines: Vec<&str> = rendered.lines().collect();
+    let start = lines
         .iter()
-        .find(|l| l.starts_with("error:"))
+        .position(|l| l.starts_with("error:"))
+        .unwrap_or(0);
+    let mut first = lines
+        .get(start)
         .copied()
-        .unwrap_or_else(|| lines.first().copied().unwrap_or("error: invalid arguments"));
-    let first = clip_line(first);
+        .unwrap_or("error: invalid arguments")
+        .trim()
+        .to_owned();
+    // the lines that belong to the error: a list of missing arguments, the possible
+    // values
+    let items: Vec<&str> = lines
+        .iter()
+        .skip(start + 1)
+        .take_while(|l| !l.trim().is_empty())
+        .map(|l| l.trim())
+        .collect();
+    if !items.is_empty() {
+        first.push(' ');
+        first.push_str(&items.join(if first.ends_with(':') { ", " } else { " " }));
+    }
+    let first = clip_line(&first);
     let hint = lines
         .iter()
-        .find_map(|l| l.strip_prefix("tip:"))
+        .find_map(|l| l.trim().strip_prefix("tip:"))
         .map(|tip| format!("hint: {}", clip_line(tip.trim())))
+        .or_else(|| {
+            lines
+                .iter()
+                .find_map(|l| l.trim().strip_prefix("Usage:"))
+                .map(|usage| format!("hint: usage: {}", clip_line(usage.trim())))
+        })
         .unwrap_or_else(|| "hint: see --help".to_owned());
     format!("{first}\n{hint}")
 }

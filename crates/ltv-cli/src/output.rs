@@ -2,6 +2,9 @@
 //!
 //! Numbers arrive here at full precision and are rounded once, by
 //! [`ltv_core::present`], only in the human formats. JSON keeps the exact decimal text.
+//! Every cell of a human table is [`crate::error::printable`] (a control character in
+//! an id cannot reach the terminal) and columns are aligned by display width, so ids
+//! in Japanese (two columns a character) line up.
 
 use std::io::Write;
 
@@ -50,7 +53,8 @@ impl KvTable {
         value: impl Into<String>,
         note: impl Into<String>,
     ) -> &mut Self {
-        self.rows.push([label.into(), value.into(), note.into()]);
+        self.rows
+            .push([label.into(), value.into(), note.into()].map(printable));
         self
     }
 
@@ -83,14 +87,15 @@ impl Table {
     /// A table with these column headings.
     pub fn new<S: Into<String>>(header: impl IntoIterator<Item = S>) -> Self {
         Table {
-            header: header.into_iter().map(Into::into).collect(),
+            header: header.into_iter().map(|h| printable(h.into())).collect(),
             rows: Vec::new(),
         }
     }
 
     /// Adds a row.
     pub fn push<S: Into<String>>(&mut self, row: impl IntoIterator<Item = S>) {
-        self.rows.push(row.into_iter().map(Into::into).collect());
+        self.rows
+            .push(row.into_iter().map(|c| printable(c.into())).collect());
     }
 
     /// The table as text.
@@ -135,8 +140,17 @@ impl Table {
     }
 }
 
+/// `cell` with its control characters escaped (see [`crate::error::printable`]).
+fn printable(cell: String) -> String {
+    match crate::error::printable(&cell) {
+        std::borrow::Cow::Borrowed(_) => cell,
+        std::borrow::Cow::Owned(escaped) => escaped,
+    }
+}
+
+/// Columns `s` takes on a terminal: two for a wide (East Asian) character.
 fn width(s: &str) -> usize {
-    s.chars().count()
+    unicode_width::UnicodeWidthStr::width(s)
 }
 
 fn pad(w: usize, s: &str) -> String {
@@ -154,6 +168,17 @@ mod tests {
         assert_eq!(
             t.render(),
             "T\n  a             1.00\n  long label  100.00  note\n"
+        );
+    }
+
+    #[test]
+    fn wide_characters_and_control_characters() {
+        let mut t = Table::new(["顧客", "金額"]);
+        t.push(["山田商事", "9,800"]);
+        t.push(["a\x1b[2Jb", "1"]);
+        assert_eq!(
+            t.render(),
+            "顧客          金額\n-----------  -----\n山田商事     9,800\na\\u{1b}[2Jb      1\n"
         );
     }
 

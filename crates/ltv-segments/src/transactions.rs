@@ -565,7 +565,7 @@ fn assemble(
     }
     let channel_names: Vec<String> = channel_keys
         .iter()
-        .map(|k| String::from_utf8_lossy(k).into_owned())
+        .map(|k| crate::table::unescaped_text(k))
         .collect();
 
     // Scatter the rows into per-customer runs, then sort each run by day.

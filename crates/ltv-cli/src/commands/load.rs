@@ -54,7 +54,11 @@ fn with_progress<T>(
 fn notes(skipped: &SkipReport, rows_after_as_of: u64, as_of: Day) {
     let report = skipped.describe();
     if !report.is_empty() {
-        eprintln!("warning: {report}");
+        let lines: Vec<String> = report
+            .lines()
+            .map(|l| crate::error::printable(l).into_owned())
+            .collect();
+        eprintln!("warning: {}", lines.join("\n"));
     }
     if rows_after_as_of > 0 {
         eprintln!("note: ignored {rows_after_as_of} order(s) after the as-of date {as_of}");

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, Result};
 use ltv_planner::{PlanError, PlanFile};
 
 /// The error, prefixed with the file it is about.
@@ -11,8 +11,10 @@ pub fn error(path: &Path, err: PlanError) -> anyhow::Error {
     anyhow!("{}: {err}", path.display())
 }
 
+/// The file's text, at most [`ltv_segments::MAX_TEXT_FILE_BYTES`].
 fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+    ltv_segments::read_text_file(&path.display().to_string(), "an initiatives file")
+        .map_err(crate::error::segments)
 }
 
 /// Reads a `.toml` or `.json` file (by extension; anything else is read as TOML), or a

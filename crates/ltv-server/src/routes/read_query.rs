@@ -191,7 +191,10 @@ impl TransactionsReader {
     /// [`ApiError::InvalidData`] for a body that cannot be read or a bad row (with its
     /// line and column).
     pub fn read(&self, name: &str, body: impl Read) -> Result<Transactions, ApiError> {
-        self.load(name, read_all(body)?)
+        Ok(Transactions::load(
+            &CsvFile::from_reader(name, body, self.delimiter)?,
+            &self.load,
+        )?)
     }
 
     /// Reads every customer's totals from an uploaded transactions file in one pass
@@ -201,7 +204,7 @@ impl TransactionsReader {
     /// As for [`ReadQuery::read`].
     pub fn table(&self, name: &str, body: impl Read) -> Result<CustomerTable, ApiError> {
         Ok(CustomerTable::load(
-            &CsvFile::from_bytes(name, read_all(body)?, self.delimiter)?,
+            &CsvFile::from_reader(name, body, self.delimiter)?,
             &self.load,
         )?)
     }
@@ -216,19 +219,6 @@ impl TransactionsReader {
             &self.load,
         )?)
     }
-}
-
-/// The whole uploaded body.
-fn read_all(mut body: impl Read) -> Result<Vec<u8>, ApiError> {
-    let mut bytes = Vec::new();
-    body.read_to_end(&mut bytes)
-        .map_err(|e| ApiError::InvalidData {
-            message: format!("cannot read the transactions file: {e}"),
-            field: None,
-            line: None,
-            column: None,
-        })?;
-    Ok(bytes)
 }
 
 #[cfg(test)]

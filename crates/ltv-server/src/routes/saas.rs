@@ -1,8 +1,6 @@
 //! `POST /v1/saas`: SaaS metrics (MRR movements, churn, NRR/GRR, SaaS LTV) or the
 //! revenue cohort matrix from a monthly MRR CSV, as `ltv saas FILE --format json`.
 
-use std::io::Read;
-
 use axum::extract::State;
 use axum::Json;
 use ltv_core::Decimal;
@@ -120,16 +118,8 @@ pub async fn saas(
     csv: CsvBody,
 ) -> Result<Json<SaasAnswer>, ApiError> {
     let answer = csv
-        .process(state.pool(), move |mut body| {
-            let mut bytes = Vec::new();
-            body.read_to_end(&mut bytes)
-                .map_err(|e| ApiError::InvalidData {
-                    message: format!("cannot read the MRR file: {e}"),
-                    field: None,
-                    line: None,
-                    column: None,
-                })?;
-            let file = CsvFile::from_bytes("request body", bytes, q.delimiter.0)?;
+        .process(state.pool(), move |body| {
+            let file = CsvFile::from_reader("request body", body, q.delimiter.0)?;
             let read = MrrReadOptions {
                 columns: MrrColumns {
                     customer: q.customer_col,

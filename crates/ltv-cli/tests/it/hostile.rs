@@ -1,0 +1,117 @@
+//! Hostile and messy input on the command line: unbounded inputs are refused at a
+//! limit, bad values say exactly what is wrong on one line, and nothing from a file
+//! reaches the terminal raw.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use crate::{fails, ok};
+
+/// Runs `ltv args` with `input` on stdin; (status, stdout, stderr).
+fn with_stdin(args: &[&str], input: &[u8]) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ltv"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().unwrap();
+    let _ = writer.join();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn settings_files_are_read_up_to_a_limit() {
+    for args in [
+        &["plan", "/dev/zero"][..],
+        &["levers", "--baseline", "/dev/zero"],
+        &["rfm", "tests/it/data/orders.csv", "--segments", "/dev/zero"],
+        &["report", "tests/it/data/orders.csv", "--plan", "/dev/zero"],
+        &["forecast", "retention", "--cohorts", "/dev/zero"],
+    ] {
+        let err = fails(args);
+        assert!(err.contains("larger than 16 MiB"), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+}
+
+#[test]
+fn a_line_without_end_on_stdin_is_refused_at_the_limit() {
+    let mut input = b"customer_id,order_date,amount\na,2024-01-01,1\n".to_vec();
+    input.extend(std::iter::repeat_n(b'x', 3 << 20));
+    let (code, _, err) = with_stdin(&["rfm", "-"], &input);
+    assert_eq!(code, 2);
+    assert!(err.starts_with("error: -:3: "), "{err}");
+    assert!(err.contains("longer than 1 MiB"), "{err}");
+}
+
+#[test]
+fn too_precise_and_too_large_decimals_say_so() {
+    let err = fails(&[
+        "calc",
+        "subscription",
+        "--arpu",
+        "1.11111111111111111111111111111111111",
+        "--churn",
+        "0.05",
+    ]);
+    assert!(err.contains("too precise"), "{err}");
+    assert!(err.lines().count() <= 2, "{err}");
+    let err = fails(&["calc", "subscription", "--arpu", "1e30", "--churn", "0.05"]);
+    assert!(err.contains("too large"), "{err}");
+}
+
+#[test]
+fn usage_errors_are_one_line_and_a_hint() {
+    let err = fails(&[
+        "calc",
+        "subscription",
+        "--arpu",
+        "10000",
+        "--churn",
+        "0.05",
+        "--discount-rate",
+        "1e30",
+    ]);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(lines[0].starts_with("error: "), "{err}");
+    assert!(lines[1].starts_with("hint: "), "{err}");
+    let err = fails(&["rfm", "--no-such-flag"]);
+    assert!(err.lines().count() <= 2, "{err}");
+}
+
+#[test]
+fn control_characters_never_reach_the_terminal() {
+    let dir = std::env::temp_dir().join(format!("ltv-esc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("esc.csv");
+    std::fs::write(
+        &path,
+        "customer_id,order_date,amount\n\x1b[31mred\x07,2024-01-01,1\nb,2024-01-02,x\x1b]0;t\x07\n",
+    )
+    .unwrap();
+    let path = path.to_str().unwrap();
+    let err = fails(&["customers", path]);
+    assert!(!err.contains('\x1b') && !err.contains('\x07'), "{err:?}");
+    assert!(err.contains("\\u{1b}"), "{err}");
+    let (_, out, err) = with_stdin(
+        &["customers", "-", "--skip-invalid"],
+        &std::fs::read(path).unwrap(),
+    );
+    assert!(!out.contains('\x1b') && !out.contains('\x07'), "{out:?}");
+    assert!(!err.contains('\x1b') && !err.contains('\x07'), "{err:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = ok(&["calc", "subscription", "--arpu", "1", "--churn", "0.5"]);
+}
