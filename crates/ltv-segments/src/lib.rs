@@ -69,8 +69,9 @@ pub use rfm::{
 pub use segment_map::{Rule, SegmentMap};
 pub use synth::{generate, SplitMix64, SynthConfig, SynthStats, CHANNELS};
 pub use table::{
-    parse_delimiter, read_lines_bounded, read_text_file, CsvFile, CsvOptions, FieldError, Record,
-    SkipReport, MAX_LINE_BYTES, MAX_TEXT_FILE_BYTES, SKIP_REASONS_KEPT,
+    csv_field, is_formula_like, parse_delimiter, read_lines_bounded, read_text_file, CsvFile,
+    CsvOptions, FieldError, Record, SkipReport, MAX_LINE_BYTES, MAX_TEXT_FILE_BYTES,
+    SKIP_REASONS_KEPT,
 };
 pub use transactions::{
     Customer, DailyPurchase, LoadOptions, Order, TransactionColumns, Transactions,

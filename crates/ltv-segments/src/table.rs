@@ -806,6 +806,51 @@ pub(crate) struct Span {
     pub(crate) escaped: bool,
 }
 
+/// Whether a spreadsheet would read `text` as a formula: it starts with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return and is not a number (OWASP's rule against
+/// CSV injection: `=HYPERLINK(…)`, `+cmd|' /C calc'!A0`, `@SUM(…)`, `-2+3+cmd`).
+pub fn is_formula_like(text: &str) -> bool {
+    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    risky && !is_number(text)
+}
+
+fn is_number(text: &str) -> bool {
+    let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
+        Some((m, e)) => (m, Some(e.strip_prefix(['+', '-']).unwrap_or(e))),
+        None => (unsigned, None),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    !(int.is_empty() && frac.is_empty())
+        && digits(int)
+        && digits(frac)
+        && exponent.is_none_or(|e| !e.is_empty() && digits(e))
+}
+
+/// `text` as a field of a CSV file we write: a `'` before a text a spreadsheet would
+/// run as a formula (see [`is_formula_like`]) unless `raw`, then quoted (with `"`
+/// doubled) when it holds a comma, a quote or a line end.
+///
+/// ```
+/// use ltv_segments::csv_field;
+/// assert_eq!(csv_field("=HYPERLINK(\"x\")", false), "\"'=HYPERLINK(\"\"x\"\")\"");
+/// assert_eq!(csv_field("-12.5", false), "-12.5");
+/// assert_eq!(csv_field("@SUM(A1)", true), "@SUM(A1)");
+/// ```
+pub fn csv_field(text: &str, raw: bool) -> Cow<'_, str> {
+    let text: Cow<'_, str> = if !raw && is_formula_like(text) {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        Cow::Owned(format!("\"{}\"", text.replace('"', "\"\"")))
+    } else {
+        text
+    }
+}
+
 /// A field kept as raw bytes (an id, a channel name) as text, with the doubled quotes
 /// of a quoted field read as one, as [`Record::text`] reads them.
 pub(crate) fn unescaped_text(raw: &[u8]) -> String {

@@ -115,3 +115,81 @@ fn control_characters_never_reach_the_terminal() {
     let _ = std::fs::remove_dir_all(&dir);
     let _ = ok(&["calc", "subscription", "--arpu", "1", "--churn", "0.5"]);
 }
+
+/// A scratch directory for one test's files.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("ltv-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn csv_output_is_safe_to_open_in_a_spreadsheet() {
+    let dir = scratch("formula");
+    let path = dir.join("orders.csv");
+    std::fs::write(
+        &path,
+        "customer_id,order_date,amount,channel\n\
+         \"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",2024-01-01,10,@SUM(A1)\n\
+         -2+3+cmd,2024-01-02,5,+cmd|' /C calc'!A0\n\
+         -7,2024-01-03,-1.5,ads\n",
+    )
+    .unwrap();
+    let path = path.to_str().unwrap();
+    for command in ["customers", "rfm"] {
+        let out = ok(&[command, path, "--format", "csv"]);
+        assert!(
+            out.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""),
+            "{command}: {out}"
+        );
+        assert!(out.contains("\n'-2+3+cmd,"), "{command}: {out}");
+        // a number stays a number
+        assert!(out.contains("\n-7,"), "{command}: {out}");
+        let raw = ok(&[command, path, "--format", "csv", "--raw-csv"]);
+        assert!(raw.contains("\n-2+3+cmd,"), "{command}: {raw}");
+    }
+    let out = ok(&["customers", path, "--format", "csv"]);
+    assert!(out.contains(",'@SUM(A1)\n"), "{out}");
+    let out = ok(&["cohort", path, "--by", "channel", "--format", "csv"]);
+    assert!(out.contains("\n'@SUM(A1),"), "{out}");
+    let out = ok(&["channels", path, "--format", "csv"]);
+    assert!(out.contains("'+cmd|' /C calc'!A0"), "{out}");
+    let excel = ok(&["customers", path, "--format", "csv", "--excel"]);
+    assert!(excel.starts_with('\u{feff}'), "{excel:?}");
+    assert!(excel.contains("\r\n") && !excel.replace("\r\n", "").contains('\n'));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn markdown_plan_output_is_inert() {
+    let dir = scratch("md");
+    let path = dir.join("plan.toml");
+    std::fs::write(
+        &path,
+        r#"[baseline]
+model = "subscription"
+arpu = 10000
+churn = 0.05
+margin = 0.7
+cac = 56000
+customers = 1000
+
+[[initiatives]]
+name = "Evil\n| x | <script>alert(1)</script>"
+team = "growth"
+driver = "churn"
+change = "-1pt"
+impact = 5
+confidence = 5
+ease = 5
+"#,
+    )
+    .unwrap();
+    let out = ok(&["plan", path.to_str().unwrap(), "--format", "md"]);
+    assert!(!out.contains("<script>"), "{out}");
+    assert!(out.contains("&lt;script&gt;"), "{out}");
+    let table: Vec<&str> = out.lines().take_while(|l| l.starts_with('|')).collect();
+    assert_eq!(table.len(), 3, "{out}");
+    assert!(table[2].contains("Evil \\| x \\|"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
