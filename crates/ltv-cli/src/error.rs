@@ -62,6 +62,21 @@ pub fn one_line(err: &anyhow::Error) -> String {
     printable(&format!("{err:#}")).into_owned()
 }
 
+/// The one hint line for an error, naming the flag that fixes it: a date that another
+/// `--date-format` reads, a file in Shift_JIS.
+pub fn hint(err: &anyhow::Error) -> Option<String> {
+    let text = format!("{err:#}");
+    if let Some(at) = text.find("(the date format ") {
+        let rest = text.get(at + "(the date format ".len()..)?;
+        let pattern = rest.split(" reads it)").next()?.split(" or ").next()?;
+        return Some(format!("hint: add --date-format '{}'", printable(pattern)));
+    }
+    if text.contains("set the encoding to shift_jis") {
+        return Some("hint: add --encoding shift_jis".to_owned());
+    }
+    None
+}
+
 /// `text` safe to print to a terminal: every control character (ESC, BEL, CR, line
 /// breaks, …) escaped as `\u{1b}`, so a value from a file cannot move the cursor,
 /// recolour the terminal, ring it or forge another line.

@@ -22,6 +22,9 @@ fn main() -> ExitCode {
             }
             Err(err) => {
                 eprintln!("error: {}", error::one_line(&err));
+                if let Some(hint) = error::hint(&err) {
+                    eprintln!("{hint}");
+                }
                 ExitCode::from(2)
             }
         },

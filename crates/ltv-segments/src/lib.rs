@@ -45,6 +45,7 @@ mod customer_table;
 mod customers;
 mod day;
 mod drivers;
+mod encoding;
 mod error;
 mod hash;
 mod id_map;
@@ -54,13 +55,17 @@ mod synth;
 mod table;
 mod transactions;
 
-pub use cell::{exact_decimal, parse_amount, DateFormat, DecimalProblem};
+pub use cell::{
+    exact_decimal, guess_date_formats, parse_amount, parse_amount_as, AmountFormat, DateFormat,
+    DecimalProblem,
+};
 pub use channels::{channel_economics, read_spend, ChannelReport, ChannelRow, ChannelSpend};
 pub use cohort::{cohorts, CohortKey, CohortMatrix, CohortMetric, CohortRow, MAX_CELLS};
 pub use customer_table::CustomerTable;
 pub use customers::{summarize, CustomerSummary, CustomersReport};
 pub use day::Day;
 pub use drivers::{drivers, Drivers, DEFAULT_INACTIVE_DAYS};
+pub use encoding::Encoding;
 pub use error::{DataError, Result, SegmentsError};
 pub use rfm::{
     rank_scores, rfm, rfm_table, DimensionScoring, RfmOptions, RfmReport, RfmRow, ScoreRange,

@@ -37,6 +37,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
+use crate::encoding::Encoding;
 use crate::error::{DataError, Result, SegmentsError};
 
 /// How many rejected rows a [`SkipReport`] keeps the reason of.
@@ -266,6 +267,7 @@ impl Bytes {
 /// An opened CSV file: its bytes, delimiter and parsed header.
 pub struct CsvFile {
     name: String,
+    encoding: &'static str,
     bytes: Bytes,
     delimiter: u8,
     header: Vec<String>,
@@ -310,9 +312,18 @@ impl CsvFile {
     /// [`SegmentsError::Io`] if it cannot be read; [`SegmentsError::Header`] if it is
     /// empty or the header is malformed.
     pub fn open(path: &str, delimiter: u8) -> Result<CsvFile> {
+        CsvFile::open_encoded(path, delimiter, Encoding::Auto)
+    }
+
+    /// [`CsvFile::open`] with the file's character encoding given (or
+    /// [`Encoding::Auto`], what `open` uses).
+    ///
+    /// # Errors
+    /// As for [`CsvFile::open`].
+    pub fn open_encoded(path: &str, delimiter: u8, encoding: Encoding) -> Result<CsvFile> {
         if path == "-" {
             let data = read_lines_bounded("-", std::io::stdin().lock())?;
-            return CsvFile::from_bytes("-", data, delimiter);
+            return CsvFile::from_bytes_encoded("-", data, delimiter, encoding);
         }
         let file = std::fs::File::open(path).map_err(|e| SegmentsError::io(path, e))?;
         let len = file
@@ -328,7 +339,7 @@ impl CsvFile {
                 Err(_) => Bytes::Owned(read_lines_bounded(path, &file)?),
             }
         };
-        CsvFile::new(path.to_string(), bytes, delimiter)
+        CsvFile::new(path.to_string(), bytes, delimiter, encoding)
     }
 
     /// A CSV file read from `reader` (a request body, a pipe) with the line-length
@@ -337,7 +348,21 @@ impl CsvFile {
     /// # Errors
     /// As [`read_lines_bounded`] and [`CsvFile::from_bytes`].
     pub fn from_reader(name: &str, reader: impl Read, delimiter: u8) -> Result<CsvFile> {
-        CsvFile::from_bytes(name, read_lines_bounded(name, reader)?, delimiter)
+        CsvFile::from_reader_encoded(name, reader, delimiter, Encoding::Auto)
+    }
+
+    /// [`CsvFile::from_reader`] in the given encoding.
+    ///
+    /// # Errors
+    /// As for [`CsvFile::from_reader`].
+    pub fn from_reader_encoded(
+        name: &str,
+        reader: impl Read,
+        delimiter: u8,
+        encoding: Encoding,
+    ) -> Result<CsvFile> {
+        let data = read_lines_bounded(name, reader)?;
+        CsvFile::from_bytes_encoded(name, data, delimiter, encoding)
     }
 
     /// A CSV file from bytes in memory, named `name` in errors.
@@ -345,10 +370,33 @@ impl CsvFile {
     /// # Errors
     /// [`SegmentsError::Header`] if it is empty or the header is malformed.
     pub fn from_bytes(name: &str, data: Vec<u8>, delimiter: u8) -> Result<CsvFile> {
-        CsvFile::new(name.to_string(), Bytes::Owned(data), delimiter)
+        CsvFile::from_bytes_encoded(name, data, delimiter, Encoding::Auto)
     }
 
-    fn new(name: String, bytes: Bytes, delimiter: u8) -> Result<CsvFile> {
+    /// [`CsvFile::from_bytes`] in the given encoding.
+    ///
+    /// # Errors
+    /// As for [`CsvFile::from_bytes`].
+    pub fn from_bytes_encoded(
+        name: &str,
+        data: Vec<u8>,
+        delimiter: u8,
+        encoding: Encoding,
+    ) -> Result<CsvFile> {
+        CsvFile::new(name.to_string(), Bytes::Owned(data), delimiter, encoding)
+    }
+
+    /// The character encoding the file was read with (`UTF-8`, `Shift_JIS`, …).
+    pub fn encoding(&self) -> &'static str {
+        self.encoding
+    }
+
+    fn new(name: String, bytes: Bytes, delimiter: u8, encoding: Encoding) -> Result<CsvFile> {
+        let (encoding, decoded) = crate::encoding::to_utf8(bytes.get(), encoding);
+        let bytes = match decoded {
+            Some(text) => Bytes::Owned(text),
+            None => bytes,
+        };
         let header_err = |reason: &str| SegmentsError::Header {
             file: name.clone(),
             reason: reason.to_string(),
@@ -381,7 +429,9 @@ impl CsvFile {
         let mut header = Vec::with_capacity(spans.len());
         for span in &spans {
             let text = span_text(line, span)
-                .map_err(|_| header_err("the header line is not valid UTF-8"))?;
+                .map_err(|_| {
+                header_err("the header line is not valid UTF-8 (for a Shift_JIS file, set the encoding to shift_jis)")
+            })?;
             header.push(text.trim().to_string());
         }
         let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
@@ -397,6 +447,7 @@ impl CsvFile {
         let body_start = (end + 1).min(data.len());
         Ok(CsvFile {
             name,
+            encoding,
             bytes,
             delimiter,
             header,
@@ -781,9 +832,8 @@ impl<'a> Record<'a, '_> {
     /// A [`FieldError`] if it is not valid UTF-8.
     pub fn text(&self, column: usize) -> Result<Cow<'a, str>, FieldError> {
         match self.spans.get(column) {
-            Some(s) => {
-                span_text(self.line, s).map_err(|_| FieldError::new(column, "not valid UTF-8"))
-            }
+            Some(s) => span_text(self.line, s)
+                .map_err(|_| FieldError::new(column, crate::transactions::NOT_UTF8)),
             None => Ok(Cow::Borrowed("")),
         }
     }

@@ -14,7 +14,7 @@ mod forecast;
 mod plan;
 mod report;
 mod saas;
-mod transactions;
+pub(crate) mod transactions;
 mod unit;
 
 pub use calc::*;

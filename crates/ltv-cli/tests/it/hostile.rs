@@ -193,3 +193,73 @@ ease = 5
     assert!(table[2].contains("Evil \\| x \\|"), "{out}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn japanese_excel_files_are_read() {
+    let dir = scratch("sjis");
+    let csv = "customer_id,order_date,amount,channel\n山田商事,2024年01月05日,\"¥9,800\",紹介\n佐藤,2024年02月01日,\"1,200円\",広告\n";
+    let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(csv);
+    let path = dir.join("sjis.csv");
+    std::fs::write(&path, &sjis).unwrap();
+    let path = path.to_str().unwrap();
+    // the date format is needed: the error says which, from the value itself
+    let run = crate::ltv(&["customers", path]);
+    assert_eq!(run.code, 2);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert!(
+        lines.iter().any(|l| l.contains("2024年01月05日")),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        lines.contains(&"hint: add --date-format '%Y年%m月%d日'"),
+        "{}",
+        run.stderr
+    );
+    // grouped amounts only when asked
+    let err = fails(&["customers", path, "--date-format", "%Y年%m月%d日"]);
+    assert!(err.contains("column 'amount'"), "{err}");
+    let out = ok(&[
+        "customers",
+        path,
+        "--date-format",
+        "%Y年%m月%d日",
+        "--amount-format",
+        "grouped",
+        "--as-of",
+        "2024年02月01日",
+        "--format",
+        "csv",
+    ]);
+    assert!(
+        out.contains("山田商事,2024-01-05,2024-01-05,1,0,9800,"),
+        "{out}"
+    );
+    assert!(out.contains(",紹介\n"), "{out}");
+    let explicit = ok(&[
+        "customers",
+        path,
+        "--encoding",
+        "cp932",
+        "--date-format",
+        "%Y年%m月%d日",
+        "--amount-format",
+        "grouped",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(explicit, out);
+    // text tables line up double-width names
+    let text = ok(&[
+        "customers",
+        path,
+        "--date-format",
+        "%Y年%m月%d日",
+        "--amount-format",
+        "grouped",
+    ]);
+    let rows: Vec<&str> = text.lines().skip(1).collect();
+    let width = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+    assert!(rows.iter().all(|r| width(r) <= width(rows[1])), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -40,7 +40,7 @@ fn lang_of(raw: Option<&str>) -> Result<Lang, ApiError> {
 /// `GET /`: the upload page.
 pub async fn index(Query(q): Query<LangQuery>) -> Result<Html<String>, ApiError> {
     let lang = lang_of(q.lang.as_deref())?;
-    Ok(Html(upload_page(lang, None)?))
+    Ok(Html(upload_page(lang, None, &[])?))
 }
 
 /// `GET /sample`: the report of the bundled sample.
@@ -61,8 +61,8 @@ pub async fn sample(
 /// A `multipart/form-data` upload: file `transactions` (required; CSV), files `cac` (`channel,spend[,new_customers]`)
 /// and `plan` (initiatives, TOML or `.json`), and the text fields `lang` (en, ja),
 /// `margin`, `currency`, `horizon_months`, `discount_rate`, `as_of`, `customer_col`,
-/// `date_col`, `amount_col`, `channel_col`, `date_format`, `delimiter`, `skip_invalid`
-/// (the flags of `ltv report`).
+/// `date_col`, `amount_col`, `channel_col`, `date_format`, `delimiter`, `skip_invalid`,
+/// `encoding`, `amount_format` (the flags of `ltv report`).
 #[utoipa::path(post, path = "/v1/report", tag = "report",
     request_body(content = String, content_type = "multipart/form-data",
         description = "transactions (file, required), cac (file), plan (file), and the options as text fields"),
@@ -74,24 +74,39 @@ pub async fn report(State(state): State<AppState>, headers: HeaderMap, req: Requ
         .is_some_and(|v| v.contains("text/html"));
     match make(&state, req).await {
         Ok(html) => Html(html).into_response(),
-        Err((lang, err)) if wants_html => error_page(lang, &err),
-        Err((_, err)) => err.into_response(),
+        Err(failure) if wants_html => error_page(&failure),
+        Err(failure) => failure.error.into_response(),
     }
 }
 
-/// The upload page with the error above the form, under the error's status.
-fn error_page(lang: Lang, err: &ApiError) -> Response {
-    let message = err.to_string();
-    match upload_page(lang, Some(&message)) {
-        Ok(page) => (err.status(), Html(page)).into_response(),
-        Err(_) => err.clone().into_response(),
+/// The upload page with the error above the form and the user's options kept, under
+/// the error's status.
+fn error_page(failure: &Failure) -> Response {
+    let message = failure.error.to_string();
+    let values: Vec<(&str, &str)> = failure
+        .texts
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    match upload_page(failure.lang, Some(&message), &values) {
+        Ok(page) => (failure.error.status(), Html(page)).into_response(),
+        Err(_) => failure.error.clone().into_response(),
     }
 }
 
-type Failure = (Lang, ApiError);
+/// Why an upload failed, in the page's language, with the text fields the user sent.
+struct Failure {
+    lang: Lang,
+    error: ApiError,
+    texts: Vec<(String, String)>,
+}
 
 async fn make(state: &AppState, req: Request) -> Result<String, Failure> {
-    let fail = |e: ApiError| (Lang::En, e);
+    let fail = |error: ApiError| Failure {
+        lang: Lang::En,
+        error,
+        texts: Vec::new(),
+    };
     let mut form = Form::default();
     let (parts, _held_until_done) = read_parts(req, state).await.map_err(fail)?;
     for part in parts {
@@ -99,7 +114,12 @@ async fn make(state: &AppState, req: Request) -> Result<String, Failure> {
             .map_err(fail)?;
     }
     let lang = lang_of(form.text("lang")).map_err(fail)?;
-    let fail = |e: ApiError| (lang, e);
+    let texts = form.texts.clone();
+    let fail = |error: ApiError| Failure {
+        lang,
+        error,
+        texts: texts.clone(),
+    };
     let (uploads, options) = form.into_request(lang).map_err(fail)?;
     let html = state
         .pool()
@@ -175,7 +195,9 @@ impl Form {
     }
 
     fn into_request(self, lang: Lang) -> Result<(Uploads, ReportOptions), ApiError> {
-        const KNOWN: [&str; 13] = [
+        const KNOWN: [&str; 15] = [
+            "encoding",
+            "amount_format",
             "lang",
             "margin",
             "currency",
@@ -226,17 +248,26 @@ impl Form {
         }
         let query = ReadQuery::from_fields(|name| self.text(name))?;
         let (read, delimiter) = (query.load_options()?, query.delimiter()?);
-        let transactions = self.transactions.ok_or_else(|| ApiError::BadValue {
+        let encoding = query.encoding()?;
+        let mut transactions = self.transactions.ok_or_else(|| ApiError::BadValue {
             code: "missing_field",
             message: "the form has no transactions file (field `transactions`)".into(),
             field: Some("transactions".into()),
         })?;
+        let mut cac = self.cac;
+        // auto is the readers' own; a named encoding is applied here
+        if encoding != ltv_segments::Encoding::Auto {
+            transactions.bytes = encoding.to_utf8(std::mem::take(&mut transactions.bytes));
+            if let Some(cac) = cac.as_mut() {
+                cac.bytes = encoding.to_utf8(std::mem::take(&mut cac.bytes));
+            }
+        }
         Ok((
             Uploads {
                 transactions,
                 read,
                 delimiter,
-                cac: self.cac,
+                cac,
                 plan: self.plan,
             },
             options,

@@ -316,3 +316,67 @@ async fn repeated_form_fields_are_refused() {
         assert_eq!(json["error"]["field"], "transactions");
     }
 }
+
+#[tokio::test]
+async fn a_failed_upload_page_keeps_the_users_options() {
+    let boundary = "XyZ";
+    let text = |name: &str, value: &str| {
+        format!(
+            "--{boundary}\r\ncontent-disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        )
+    };
+    let body = format!(
+        "--{boundary}\r\ncontent-disposition: form-data; name=\"transactions\"; filename=\"t.csv\"\r\ncontent-type: text/csv\r\n\r\nid,day,amt\r\nx,2024-01-01,1\r\n\r\n{}{}{}{}--{boundary}--\r\n",
+        text("customer_col", "顧客ID"),
+        text("date_format", "%Y/%m/%d"),
+        text("encoding", "shift_jis"),
+        text("lang", "ja"),
+    );
+    let req = Request::post("/v1/report")
+        .header("accept", "text/html")
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap();
+    let response = router(AppState::default()).oneshot(req).await.unwrap();
+    assert_eq!(response.status(), 422);
+    assert!(response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("default-src 'none'"));
+    let page = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let page = String::from_utf8(page.to_vec()).unwrap();
+    assert!(page.contains(r#"value="顧客ID""#), "{page}");
+    assert!(
+        page.contains(r#"<option value="shift_jis" selected>"#),
+        "{page}"
+    );
+    assert!(page.contains("顧客ID"), "{page}");
+}
+
+#[tokio::test]
+async fn shift_jis_and_grouped_amounts_over_http() {
+    let csv = "customer_id,order_date,amount\n山田商事,2024-01-05,\"¥9,800\"\n";
+    let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(csv);
+    for query in [
+        "amount_format=grouped",
+        "amount_format=grouped&encoding=cp932",
+    ] {
+        let req = Request::post(format!("/v1/customers?{query}"))
+            .header("content-type", "text/csv")
+            .body(Body::from(sjis.to_vec()))
+            .unwrap();
+        let response = router(AppState::default()).oneshot(req).await.unwrap();
+        assert_eq!(response.status(), 200, "{query}");
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(json["customers"][0]["customer_id"], "山田商事", "{json}");
+        assert_eq!(json["customers"][0]["monetary_total"], "9800", "{json}");
+    }
+}
