@@ -79,6 +79,9 @@ pub struct CohortMatrix {
     pub periods: usize,
     /// Rows, oldest cohort first (channels by name).
     pub rows: Vec<CohortRow>,
+    /// Rows of the file skipped as invalid (left out of the JSON when none were).
+    #[serde(skip_serializing_if = "crate::SkipReport::is_empty")]
+    pub skipped: crate::SkipReport,
 }
 
 /// Per-cohort accumulators.
@@ -334,6 +337,7 @@ pub fn cohorts(tx: &Transactions, by: CohortKey, metric: CohortMetric) -> Result
         row.cells.truncate(width);
     }
     Ok(CohortMatrix {
+        skipped: tx.skip_report().clone(),
         by,
         metric,
         as_of: tx.as_of(),

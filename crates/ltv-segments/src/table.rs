@@ -198,15 +198,25 @@ impl FieldError {
 }
 
 /// Rows skipped under [`CsvOptions::skip_invalid`]: how many and the first few reasons.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// Reports that read with skipping carry it (`"skipped": {"rows": 9, "first": [..]}`
+/// in their JSON, left out when nothing was skipped), so a count is never only on
+/// stderr.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct SkipReport {
     /// Number of rows skipped.
+    #[serde(rename = "rows")]
     pub skipped: u64,
     /// The first (in file order) up to [`SKIP_REASONS_KEPT`] of them.
     pub first: Vec<DataError>,
 }
 
 impl SkipReport {
+    /// Whether no row was skipped.
+    pub fn is_empty(&self) -> bool {
+        self.skipped == 0
+    }
+
     /// The report as lines for stderr; empty when nothing was skipped.
     pub fn describe(&self) -> String {
         if self.skipped == 0 {

@@ -263,3 +263,18 @@ fn japanese_excel_files_are_read() {
     assert!(rows.iter().all(|r| width(r) <= width(rows[1])), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn skipped_rows_are_in_the_json() {
+    let csv =
+        b"customer_id,order_date,amount\na,2024-01-01,1\nb,2024-13-01,2\n\"c\nx\",2024-01-02,3\n";
+    let (code, out, err) = with_stdin(
+        &["customers", "-", "--skip-invalid", "--format", "json"],
+        csv,
+    );
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["skipped"]["rows"], 2, "{json}");
+    assert_eq!(json["customers"].as_array().unwrap().len(), 1, "{json}");
+    assert!(err.contains("skipped 2 invalid rows"), "{err}");
+}

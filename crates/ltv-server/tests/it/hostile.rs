@@ -380,3 +380,27 @@ async fn shift_jis_and_grouped_amounts_over_http() {
         assert_eq!(json["customers"][0]["monetary_total"], "9800", "{json}");
     }
 }
+
+/// Skipped rows are in the answer, not only in a log; a quoted field over several
+/// lines is skipped whole (no phantom customer from its last line).
+#[tokio::test]
+async fn skipped_rows_are_in_every_answer() {
+    let csv = "customer_id,order_date,amount\na,2024-01-01,1\nb,2024-13-01,2\n\"c\n\nx\",2024-01-02,3\nd,2024-01-03,x\n";
+    for path in ["/v1/customers", "/v1/rfm", "/v1/cohorts"] {
+        let req = Request::post(format!("{path}?skip_invalid=true"))
+            .header("content-type", "text/csv")
+            .body(Body::from(csv))
+            .unwrap();
+        let response = router(AppState::default()).oneshot(req).await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(json["skipped"]["rows"], 3, "{path}: {json}");
+        assert_eq!(json["skipped"]["first"][0]["line"], 3, "{path}: {json}");
+        assert_eq!(json["skipped"]["first"][1]["line"], 4, "{path}: {json}");
+        let text = json.to_string();
+        assert!(!text.contains(r#""customer_id":"x\"""#), "{path}: {json}");
+    }
+}
