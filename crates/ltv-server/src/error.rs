@@ -43,7 +43,7 @@ pub fn clip(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Most bytes of any error message (a library's message may quote the input).
-const MESSAGE_BYTES: usize = 4 * ECHO_BYTES;
+const MESSAGE_BYTES: usize = 2 * ECHO_BYTES;
 
 /// Everything that can go wrong in a request, each with its HTTP status.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -461,6 +461,25 @@ mod tests {
         let response = ApiError::Busy { retry_after_s: 2 }.into_response();
         assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(response.headers()[header::RETRY_AFTER], "2");
+    }
+
+    #[test]
+    fn messages_repeat_little_of_the_input() {
+        let long = "é".repeat(5_000);
+        let body = ApiError::InvalidJson {
+            message: format!("unknown field `{long}`"),
+            field: Some(long.clone()),
+        }
+        .body()
+        .error;
+        assert!(
+            body.message.len() <= MESSAGE_BYTES + 3,
+            "{}",
+            body.message.len()
+        );
+        assert!(body.field.unwrap().len() <= ECHO_BYTES + 3);
+        assert_eq!(clip("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
+        assert_eq!(clip("plain"), "plain");
     }
 
     #[test]
