@@ -202,7 +202,7 @@ impl FieldError {
 /// Reports that read with skipping carry it (`"skipped": {"rows": 9, "first": [..]}`
 /// in their JSON, left out when nothing was skipped), so a count is never only on
 /// stderr.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SkipReport {
     /// Number of rows skipped.
     #[serde(rename = "rows")]

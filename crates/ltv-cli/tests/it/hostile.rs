@@ -278,3 +278,25 @@ fn skipped_rows_are_in_the_json() {
     assert_eq!(json["customers"].as_array().unwrap().len(), 1, "{json}");
     assert!(err.contains("skipped 2 invalid rows"), "{err}");
 }
+
+#[test]
+fn skipped_mrr_rows_are_in_the_saas_json() {
+    let csv = b"customer_id,month,mrr\na,2024-01,100\nb,2024-13,100\na,2024-02,100\n";
+    for extra in [&[][..], &["--cohorts"]] {
+        let mut args = vec![
+            "saas",
+            "-",
+            "--skip-invalid",
+            "--lifetime-cap",
+            "36",
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        let (code, out, err) = with_stdin(&args, csv);
+        assert_eq!(code, 0, "{err}");
+        let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(json["skipped"]["rows"], 1, "{extra:?}: {json}");
+        assert_eq!(json["skipped"]["first"][0]["line"], 3, "{json}");
+    }
+}

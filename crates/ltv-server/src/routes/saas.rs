@@ -134,7 +134,7 @@ pub async fn saas(
                 },
                 sum_duplicates: q.sum_duplicates,
             };
-            let (table, _skipped) = read_mrr(&file, &read)?;
+            let (table, skipped) = read_mrr(&file, &read)?;
             let options = SaasOptions {
                 from: q.from,
                 to: q.to,
@@ -143,9 +143,13 @@ pub async fn saas(
                 lifetime_cap: q.lifetime_cap,
             };
             Ok::<_, ApiError>(if q.cohorts {
-                SaasAnswer::Cohorts(cohorts(&table, &options)?)
+                let mut matrix = cohorts(&table, &options)?;
+                matrix.skipped = skipped;
+                SaasAnswer::Cohorts(matrix)
             } else {
-                SaasAnswer::Report(Box::new(analyze(&table, &options)?))
+                let mut report = analyze(&table, &options)?;
+                report.skipped = skipped;
+                SaasAnswer::Report(Box::new(report))
             })
         })
         .await?;
