@@ -11,11 +11,35 @@ use std::io::Write;
 use anyhow::Result;
 use serde::Serialize;
 
-/// Writes `text` to `out` (stdout in the binary, a buffer in tests and the server).
+/// Writes `text` to `out` (stdout in the binary, a buffer in tests and the server),
+/// with every control character but line ends and tabs written as `\u00XX`: a name
+/// from a file cannot drive the terminal. In JSON (where such characters are only
+/// inside strings) that is the same character, escaped.
 pub fn write(out: &mut dyn Write, text: &str) -> Result<()> {
-    out.write_all(text.as_bytes())?;
+    out.write_all(terminal_safe(text).as_bytes())?;
     out.flush()?;
     Ok(())
+}
+
+/// `text` with its control characters other than `\n`, `\r` and `\t` as `\u00XX`.
+fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let risky = |c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t');
+    // control characters are ASCII or U+0080..U+009F (UTF-8 lead byte 0xC2)
+    let maybe = text
+        .bytes()
+        .any(|b| (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t')) || b == 0x7F || b == 0xC2);
+    if !maybe || !text.chars().any(risky) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut safe = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if risky(c) {
+            safe.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            safe.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(safe)
 }
 
 /// Pretty JSON of `value` followed by a newline.
@@ -169,6 +193,20 @@ mod tests {
             t.render(),
             "T\n  a             1.00\n  long label  100.00  note\n"
         );
+    }
+
+    #[test]
+    fn written_text_cannot_drive_the_terminal() {
+        assert_eq!(
+            terminal_safe("a\x1b[2J\u{9b}b\n\tc\r\n"),
+            "a\\u001b[2J\\u009bb\n\tc\r\n"
+        );
+        assert_eq!(terminal_safe("é plain"), "é plain");
+        // still the same JSON
+        let json = "{\"id\": \"x\u{9b}y\"}";
+        let a: serde_json::Value = serde_json::from_str(json).unwrap();
+        let b: serde_json::Value = serde_json::from_str(&terminal_safe(json)).unwrap();
+        assert_eq!(a, b);
     }
 
     #[test]

@@ -307,3 +307,28 @@ pub(crate) fn day(raw: &str) -> Result<Day, String> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_flags_read_the_command_lines_date_format() {
+        let args: Vec<std::ffi::OsString> = ["ltv", "rfm", "x.csv", "--date-format", "%d/%m/%Y"]
+            .map(Into::into)
+            .to_vec();
+        let day_of = |raw: &str| with_date_format(&args, || day(raw));
+        assert_eq!(
+            day_of("31/12/2024"),
+            Ok(Day::from_ymd(2024, 12, 31).unwrap())
+        );
+        assert_eq!(
+            day_of("2024-12-31"),
+            Ok(Day::from_ymd(2024, 12, 31).unwrap())
+        );
+        assert!(day_of("12/31/2024").is_err());
+        // without --date-format, the error names the format that reads the value
+        let err = with_date_format(&[], || day("2024/12/31")).unwrap_err();
+        assert!(err.contains("--date-format '%Y/%m/%d'"), "{err}");
+    }
+}
