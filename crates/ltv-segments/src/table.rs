@@ -74,7 +74,8 @@ pub const MAX_TEXT_FILE_BYTES: u64 = 16 << 20;
 
 /// Reads the text file `path` (`-` for stdin) of at most [`MAX_TEXT_FILE_BYTES`];
 /// `what` names what it should be, for the error (`an initiatives file`). A UTF-8
-/// byte-order mark is dropped.
+/// byte-order mark is dropped; a Shift_JIS or UTF-16 file is read as such
+/// ([`Encoding::Auto`]).
 ///
 /// # Errors
 /// [`SegmentsError::Io`] if it cannot be read, is larger than the limit (`/dev/zero`
@@ -102,6 +103,8 @@ pub fn read_text_file(path: &str, what: &str) -> Result<String> {
             limit >> 20
         ))));
     }
+    // a Shift_JIS or UTF-16 file (Japanese Windows) is read as such
+    let bytes = Encoding::Auto.to_utf8(bytes);
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     match std::str::from_utf8(text) {
         Ok(text) => Ok(text.to_owned()),

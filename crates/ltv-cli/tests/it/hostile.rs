@@ -300,3 +300,15 @@ fn skipped_mrr_rows_are_in_the_saas_json() {
         assert_eq!(json["skipped"]["first"][0]["line"], 3, "{json}");
     }
 }
+
+#[test]
+fn a_shift_jis_initiatives_file_is_read() {
+    let dir = scratch("plan-sjis");
+    let toml = "[baseline]\nmodel = \"subscription\"\narpu = 10000\nchurn = 0.05\nmargin = 0.7\ncac = 56000\ncustomers = 1000\n\n[[initiatives]]\nname = \"オンボーディング\"\nteam = \"CS\"\ndriver = \"churn\"\nchange = \"-1pt\"\nimpact = 7\nconfidence = 6\nease = 5\n";
+    let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(toml);
+    let path = dir.join("plan.toml");
+    std::fs::write(&path, &sjis).unwrap();
+    let out = ok(&["plan", path.to_str().unwrap(), "--format", "json"]);
+    assert!(out.contains("オンボーディング"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
