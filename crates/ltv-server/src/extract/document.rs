@@ -5,7 +5,7 @@ use axum::http::header;
 
 use crate::error::ApiError;
 use crate::extract::body::read_to_bytes;
-use crate::extract::exact_numbers::first_inexact_number;
+use crate::extract::exact_numbers::{first_inexact_number, first_inexact_string};
 use crate::extract::json::require_content_type;
 use crate::state::AppState;
 
@@ -23,7 +23,9 @@ pub enum DocumentFormat {
 ///
 /// Rejections: another content type (415), a body over the document limit (413,
 /// [`crate::BodyLimits::document_bytes`], 8 MiB by default), a body that is
-/// not UTF-8 (400), a JSON number that would lose digits (400 `inexact_number`).
+/// not UTF-8 (400), a JSON number that would lose digits (400 `inexact_number`), a
+/// JSON decimal string with more than 28 places or too large (400 `too_precise`,
+/// `too_large`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {
     /// How to parse `text`.
@@ -68,6 +70,13 @@ impl FromRequest<AppState> for Document {
         {
             if let Some(number) = first_inexact_number(text.as_bytes()) {
                 return Err(crate::extract::json::inexact(number));
+            }
+            if let Ok(tree) = serde_json::from_str::<serde_json::Value>(&text) {
+                if let Some((path, value, problem)) = first_inexact_string(&tree) {
+                    return Err(crate::extract::json::unrepresentable(
+                        &path, &value, problem,
+                    ));
+                }
             }
         }
         Ok(Document { format, text })

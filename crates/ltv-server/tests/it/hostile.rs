@@ -404,3 +404,40 @@ async fn skipped_rows_are_in_every_answer() {
         assert!(!text.contains(r#""customer_id":"x\"""#), "{path}: {json}");
     }
 }
+
+#[tokio::test]
+async fn decimals_that_would_be_rounded_are_refused() {
+    for (path, body, code) in [
+        (
+            "/v1/calc/subscription",
+            r#"{"arpu": "1.11111111111111111111111111111111111", "churn": "0.05"}"#,
+            "too_precise",
+        ),
+        (
+            "/v1/levers",
+            r#"{"model": "subscription", "arpu": "1e40", "churn": "0.05"}"#,
+            "too_large",
+        ),
+        (
+            "/v1/plan",
+            r#"{"baseline": {"model": "subscription", "arpu": "10000.000000000000000000000000000001", "churn": "0.05"}, "initiatives": []}"#,
+            "too_precise",
+        ),
+    ] {
+        let req = Request::post(path)
+            .header("content-type", "application/json")
+            .body(Body::from(body))
+            .unwrap();
+        let response = router(AppState::default()).oneshot(req).await.unwrap();
+        assert_eq!(response.status(), 400, "{path}");
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(json["error"]["code"], code, "{path}: {json}");
+        assert!(
+            json["error"]["field"].as_str().unwrap().ends_with("arpu"),
+            "{json}"
+        );
+    }
+}
