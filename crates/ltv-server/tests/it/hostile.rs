@@ -104,7 +104,12 @@ async fn slowloris_and_idle_connections_are_cut() {
 
 #[tokio::test]
 async fn connections_over_the_cap_get_503() {
-    let addr = start(AppState::default(), quick(2)).await;
+    // idle connections stay open long enough for the third to meet the cap
+    let options = ServeOptions {
+        header_timeout: Duration::from_secs(30),
+        max_connections: 2,
+    };
+    let addr = start(AppState::default(), options).await;
     let _a = TcpStream::connect(addr).await.unwrap();
     let _b = TcpStream::connect(addr).await.unwrap();
     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -187,13 +192,20 @@ async fn bodies_in_flight_share_one_budget() {
             ..BodyLimits::default()
         },
     );
-    let addr = start(state, quick(64)).await;
+    let addr = start(state.clone(), quick(64)).await;
     let mut holder = TcpStream::connect(addr).await.unwrap();
     holder
         .write_all(b"POST /v1/plan HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 90000\r\n\r\n{")
         .await
         .unwrap();
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // the declared length is held before the body is read
+    let held = tokio::time::timeout(Duration::from_secs(10), async {
+        while state.budget().available() > 10_000 {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await;
+    assert!(held.is_ok(), "{}", state.budget().available());
     let mut other = TcpStream::connect(addr).await.unwrap();
     let body = format!("{{\"x\": \"{}\"}}", "y".repeat(20_000));
     other
