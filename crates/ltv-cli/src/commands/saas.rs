@@ -48,7 +48,8 @@ pub fn run(args: &SaasArgs, out: &mut dyn Write) -> Result<()> {
 
 /// Flags → reader options → the monthly MRR table; skipped rows are reported on stderr.
 fn load(args: &SaasArgs) -> Result<(MrrTable, SkipReport)> {
-    let file = CsvFile::open(&args.file, args.delimiter).map_err(error::segments)?;
+    let file = CsvFile::open_encoded(&args.file, args.delimiter, args.encoding)
+        .map_err(error::segments)?;
     let csv = CsvOptions {
         skip_invalid: args.skip_invalid,
         progress: None,
