@@ -68,6 +68,13 @@ impl FromRequest<AppState> for Document {
         if format == DocumentFormat::Json
             && serde_json::from_str::<serde::de::IgnoredAny>(&text).is_ok()
         {
+            // serde would read the file's struct from an array of its fields
+            if !text.trim_start().starts_with('{') {
+                return Err(ApiError::InvalidJson {
+                    message: "the body must be a JSON object (an initiatives file), not an array or a value".into(),
+                    field: None,
+                });
+            }
             if let Some(number) = first_inexact_number(text.as_bytes()) {
                 return Err(crate::extract::json::inexact(number));
             }

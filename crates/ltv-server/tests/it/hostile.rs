@@ -288,6 +288,10 @@ async fn json_arrays_are_not_objects() {
     for (path, body) in [
         ("/v1/calc/subscription", r#"["10000","0.05"]"#),
         ("/v1/cac", "[1,2,3]"),
+        (
+            "/v1/plan",
+            r#"[{"model": "subscription", "arpu": "1", "churn": "0.5"}, {}, []]"#,
+        ),
     ] {
         let req = Request::post(path)
             .header("content-type", "application/json")
