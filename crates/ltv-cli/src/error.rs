@@ -1,4 +1,6 @@
-//! Turning library errors into the one line the user sees.
+//! Turning library errors into the one line the user sees, safe for a terminal.
+
+use std::borrow::Cow;
 
 use ltv_core::CoreError;
 use ltv_segments::SegmentsError;
@@ -76,9 +78,116 @@ pub fn measure(err: ltv_planner::MeasureError) -> anyhow::Error {
     }
 }
 
-/// The error and its causes on one line.
+/// The error and its causes on one line, with control characters escaped.
 pub fn one_line(err: &anyhow::Error) -> String {
-    format!("{err:#}")
+    printable(&format!("{err:#}")).into_owned()
+}
+
+/// The one hint line for an error, naming the flag that fixes it: a date that another
+/// `--date-format` reads, a file in Shift_JIS.
+pub fn hint(err: &anyhow::Error) -> Option<String> {
+    let text = format!("{err:#}");
+    if let Some(at) = text.find("(the date format ") {
+        let rest = text.get(at + "(the date format ".len()..)?;
+        let pattern = rest.split(" reads it)").next()?.split(" or ").next()?;
+        return Some(format!("hint: add --date-format '{}'", printable(pattern)));
+    }
+    if text.contains("set the encoding to shift_jis") {
+        return Some("hint: add --encoding shift_jis".to_owned());
+    }
+    None
+}
+
+/// `text` safe to print to a terminal: every control character (ESC, BEL, CR, line
+/// breaks, …) escaped as `\u{1b}`, so a value from a file cannot move the cursor,
+/// recolour the terminal, ring it or forge another line.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Most bytes of a user's value an error message repeats.
+pub const ECHO_BYTES: usize = 200;
+
+/// `text` as an error message may repeat it: [`printable`], at most [`ECHO_BYTES`]
+/// bytes (cut at a character boundary, `…` added).
+pub fn clip(text: &str) -> Cow<'_, str> {
+    if text.len() <= ECHO_BYTES {
+        return printable(text);
+    }
+    let mut end = ECHO_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    Cow::Owned(format!(
+        "{}…",
+        printable(text.get(..end).unwrap_or_default())
+    ))
+}
+
+/// A clap usage error as one `error:` line and at most one hint line (clap prints
+/// the usage, blank lines and a tip besides).
+pub fn clap_lines(err: &clap::Error) -> String {
+    let rendered = err.render().to_string();
+    let lines: Vec<&str> = rendered.lines().collect();
+    let start = lines
+        .iter()
+        .position(|l| l.starts_with("error:"))
+        .unwrap_or(0);
+    let mut first = lines
+        .get(start)
+        .copied()
+        .unwrap_or("error: invalid arguments")
+        .trim()
+        .to_owned();
+    // the lines that belong to the error: a list of missing arguments, the possible
+    // values
+    let items: Vec<&str> = lines
+        .iter()
+        .skip(start + 1)
+        .take_while(|l| !l.trim().is_empty())
+        .map(|l| l.trim())
+        .collect();
+    if !items.is_empty() {
+        first.push(' ');
+        first.push_str(&items.join(if first.ends_with(':') { ", " } else { " " }));
+    }
+    let first = clip_line(&first);
+    let hint = lines
+        .iter()
+        .find_map(|l| l.trim().strip_prefix("tip:"))
+        .map(|tip| format!("hint: {}", clip_line(tip.trim())))
+        .or_else(|| {
+            lines
+                .iter()
+                .find_map(|l| l.trim().strip_prefix("Usage:"))
+                .map(|usage| format!("hint: usage: {}", clip_line(usage.trim())))
+        })
+        .unwrap_or_else(|| "hint: see --help".to_owned());
+    format!("{first}\n{hint}")
+}
+
+/// One line of a message: [`printable`], at most a few [`ECHO_BYTES`].
+fn clip_line(line: &str) -> String {
+    let mut end = line.len().min(4 * ECHO_BYTES);
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut out = printable(line.get(..end).unwrap_or_default()).into_owned();
+    if end < line.len() {
+        out.push('…');
+    }
+    out
 }
 
 /// Whether the error is a closed stdout (e.g. `ltv rfm big.csv | head`).

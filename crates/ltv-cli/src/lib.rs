@@ -34,7 +34,8 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = Cli::try_parse_from(args)?;
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let cli = args::with_date_format(&args, || Cli::try_parse_from(&args))?;
     commands::run(cli, out)
 }
 

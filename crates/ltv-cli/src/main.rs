@@ -14,9 +14,17 @@ fn main() -> ExitCode {
         Err(err) if error::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => match err.downcast::<clap::Error>() {
             // --help and --version are "errors" that print to stdout and exit 0
-            Ok(clap_err) => clap_err.exit(),
+            Ok(clap_err) if !clap_err.use_stderr() => clap_err.exit(),
+            // a usage error: one line and at most one hint, not clap's usage block
+            Ok(clap_err) => {
+                eprintln!("{}", error::clap_lines(&clap_err));
+                ExitCode::from(2)
+            }
             Err(err) => {
                 eprintln!("error: {}", error::one_line(&err));
+                if let Some(hint) = error::hint(&err) {
+                    eprintln!("{hint}");
+                }
                 ExitCode::from(2)
             }
         },

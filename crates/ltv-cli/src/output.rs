@@ -2,17 +2,44 @@
 //!
 //! Numbers arrive here at full precision and are rounded once, by
 //! [`ltv_core::present`], only in the human formats. JSON keeps the exact decimal text.
+//! Every cell of a human table is [`crate::error::printable`] (a control character in
+//! an id cannot reach the terminal) and columns are aligned by display width, so ids
+//! in Japanese (two columns a character) line up.
 
 use std::io::Write;
 
 use anyhow::Result;
 use serde::Serialize;
 
-/// Writes `text` to `out` (stdout in the binary, a buffer in tests and the server).
+/// Writes `text` to `out` (stdout in the binary, a buffer in tests and the server),
+/// with every control character but line ends and tabs written as `\u00XX`: a name
+/// from a file cannot drive the terminal. In JSON (where such characters are only
+/// inside strings) that is the same character, escaped.
 pub fn write(out: &mut dyn Write, text: &str) -> Result<()> {
-    out.write_all(text.as_bytes())?;
+    out.write_all(terminal_safe(text).as_bytes())?;
     out.flush()?;
     Ok(())
+}
+
+/// `text` with its control characters other than `\n`, `\r` and `\t` as `\u00XX`.
+fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let risky = |c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t');
+    // control characters are ASCII or U+0080..U+009F (UTF-8 lead byte 0xC2)
+    let maybe = text
+        .bytes()
+        .any(|b| (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t')) || b == 0x7F || b == 0xC2);
+    if !maybe || !text.chars().any(risky) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut safe = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if risky(c) {
+            safe.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            safe.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(safe)
 }
 
 /// Pretty JSON of `value` followed by a newline.
@@ -50,7 +77,8 @@ impl KvTable {
         value: impl Into<String>,
         note: impl Into<String>,
     ) -> &mut Self {
-        self.rows.push([label.into(), value.into(), note.into()]);
+        self.rows
+            .push([label.into(), value.into(), note.into()].map(printable));
         self
     }
 
@@ -83,14 +111,15 @@ impl Table {
     /// A table with these column headings.
     pub fn new<S: Into<String>>(header: impl IntoIterator<Item = S>) -> Self {
         Table {
-            header: header.into_iter().map(Into::into).collect(),
+            header: header.into_iter().map(|h| printable(h.into())).collect(),
             rows: Vec::new(),
         }
     }
 
     /// Adds a row.
     pub fn push<S: Into<String>>(&mut self, row: impl IntoIterator<Item = S>) {
-        self.rows.push(row.into_iter().map(Into::into).collect());
+        self.rows
+            .push(row.into_iter().map(|c| printable(c.into())).collect());
     }
 
     /// The table as text.
@@ -135,8 +164,17 @@ impl Table {
     }
 }
 
+/// `cell` with its control characters escaped (see [`crate::error::printable`]).
+fn printable(cell: String) -> String {
+    match crate::error::printable(&cell) {
+        std::borrow::Cow::Borrowed(_) => cell,
+        std::borrow::Cow::Owned(escaped) => escaped,
+    }
+}
+
+/// Columns `s` takes on a terminal: two for a wide (East Asian) character.
 fn width(s: &str) -> usize {
-    s.chars().count()
+    unicode_width::UnicodeWidthStr::width(s)
 }
 
 fn pad(w: usize, s: &str) -> String {
@@ -154,6 +192,31 @@ mod tests {
         assert_eq!(
             t.render(),
             "T\n  a             1.00\n  long label  100.00  note\n"
+        );
+    }
+
+    #[test]
+    fn written_text_cannot_drive_the_terminal() {
+        assert_eq!(
+            terminal_safe("a\x1b[2J\u{9b}b\n\tc\r\n"),
+            "a\\u001b[2J\\u009bb\n\tc\r\n"
+        );
+        assert_eq!(terminal_safe("é plain"), "é plain");
+        // still the same JSON
+        let json = "{\"id\": \"x\u{9b}y\"}";
+        let a: serde_json::Value = serde_json::from_str(json).unwrap();
+        let b: serde_json::Value = serde_json::from_str(&terminal_safe(json)).unwrap();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn wide_characters_and_control_characters() {
+        let mut t = Table::new(["顧客", "金額"]);
+        t.push(["山田商事", "9,800"]);
+        t.push(["a\x1b[2Jb", "1"]);
+        assert_eq!(
+            t.render(),
+            "顧客          金額\n-----------  -----\n山田商事     9,800\na\\u{1b}[2Jb      1\n"
         );
     }
 

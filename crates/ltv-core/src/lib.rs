@@ -48,7 +48,7 @@ pub use currency::Currency;
 pub use error::{CoreError, Result};
 pub use lang::Lang;
 pub use ltv::{expected_lifespan, Ecommerce, General, Profit, Revenue, Subscription};
-pub use number::parse_decimal;
+pub use number::{exact_decimal, parse_decimal, DecimalProblem};
 pub use rate::{non_negative, positive, Churn, DiscountRate, Margin};
 pub use rust_decimal::Decimal;
 pub use unit_economics::{

@@ -145,14 +145,18 @@ impl PlanFile {
     pub fn from_csv_str(text: &str, baselines: PlanFile) -> Result<PlanFile> {
         let mut file = baselines;
         file.initiatives.clear();
-        let known = 0;
         let rows = crate::csv_rows::read(text)?;
+        // name → index: one lookup per row, not a scan of the initiatives so far
+        let mut by_name: std::collections::HashMap<String, usize> =
+            std::collections::HashMap::with_capacity(rows.len());
         for row in rows {
-            let existing = file
-                .initiatives
-                .iter_mut()
-                .skip(known)
-                .find(|i| i.name == row.initiative.name);
+            let existing = match by_name.get(&row.initiative.name) {
+                Some(&i) => file.initiatives.get_mut(i),
+                None => {
+                    by_name.insert(row.initiative.name.clone(), file.initiatives.len());
+                    None
+                }
+            };
             match existing {
                 Some(init) => {
                     // another rater of the same initiative: everything but the scores
@@ -186,7 +190,7 @@ impl PlanFile {
                 }
                 None => file.initiatives.push(row.initiative.clone()),
             }
-            if let Err(f) = file.check_one(file.initiatives.len() - 1) {
+            if let Err(f) = file.check_one(file.initiatives.len() - 1, None) {
                 return Err(f.error.with_location(Some(row.location)));
             }
         }
@@ -273,13 +277,28 @@ impl PlanFile {
         for (name, b) in &self.baselines {
             b.validate().map_err(|e| baseline_error(Some(name), e))?;
         }
+        // the first initiative of each name, found once (n log n, not n²)
+        let mut first: std::collections::HashMap<&str, usize> =
+            std::collections::HashMap::with_capacity(self.initiatives.len());
         for i in 0..self.initiatives.len() {
-            self.check_one(i)?;
+            let earlier =
+                self.initiatives
+                    .get(i)
+                    .and_then(|init| match first.entry(init.name.as_str()) {
+                        std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+                        std::collections::hash_map::Entry::Vacant(e) => {
+                            e.insert(i);
+                            None
+                        }
+                    });
+            self.check_one(i, earlier)?;
         }
         Ok(())
     }
 
-    fn check_one(&self, index: usize) -> Checked {
+    /// Checks initiative `index`; `earlier` is the index of an earlier initiative of
+    /// the same name, if any.
+    fn check_one(&self, index: usize, earlier: Option<usize>) -> Checked {
         let Some(init) = self.initiatives.get(index) else {
             return Ok(());
         };
@@ -288,10 +307,7 @@ impl PlanFile {
             p.append(&mut rest);
             p
         };
-        if let Some(dup) = self.initiatives[..index]
-            .iter()
-            .find(|o| o.name == init.name)
-        {
+        if let Some(dup) = earlier.and_then(|e| self.initiatives.get(e)) {
             return Err(found(
                 PlanError::invalid(
                     Some(&dup.name),

@@ -93,8 +93,8 @@ pub use ice::{ice_summary, score, subjective_impact, IceSummary, ScoreMode, Scor
 pub use initiative::{Initiative, Rater, Rice, RICE_IMPACTS};
 pub use levers::{levers, standard_move, Lever, LeversReport, RankedBy, SkippedLever};
 pub use measure::{
-    file_name, measure, Business, ChannelEconomics, ChannelsReport, DriversReport, Headline,
-    LtvBasis, MeasureError, MeasureOptions, MeasuredBaseline, Warning, FEW_CHURNED,
+    channels, file_name, measure, Business, ChannelEconomics, ChannelsReport, DriversReport,
+    Headline, LtvBasis, MeasureError, MeasureOptions, MeasuredBaseline, Warning, FEW_CHURNED,
     MIN_GROUP_CUSTOMERS,
 };
 pub use plan::{

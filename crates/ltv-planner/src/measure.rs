@@ -17,8 +17,8 @@ use std::fmt;
 use ltv_core::{max_affordable_cac, payback_periods, Band, Currency, Lang, Margin};
 use ltv_segments::{
     channel_economics, drivers, drivers_by, match_spend, Day, DriverOptions, Drivers, GroupBy,
-    GroupDrivers, SegmentsError, Spend, SpendMatch, Transactions, DEFAULT_INACTIVE_DAYS,
-    DEFAULT_REPEAT_DAYS,
+    GroupDrivers, SegmentsError, SkipReport, Spend, SpendMatch, Transactions,
+    DEFAULT_INACTIVE_DAYS, DEFAULT_REPEAT_DAYS,
 };
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize, Serializer};
@@ -366,6 +366,11 @@ pub enum Warning {
         /// Their names.
         channels: Vec<String>,
     },
+    /// No customer has churned yet: no LTV can be measured.
+    ChurnNotMeasurable {
+        /// The churn threshold in days.
+        inactive_days: u32,
+    },
     /// Few churned customers: the churn estimate is uncertain.
     FewChurned {
         /// Customers counted as churned.
@@ -483,6 +488,15 @@ impl Warning {
                 "{} には {inactive_days} 日を超えて注文のない顧客がまだいないため、解約率・LTV・判定を算出できません",
                 quoted(channels)
             ),
+            (Warning::ChurnNotMeasurable { inactive_days }, Lang::En) => {
+                churn_not_measurable(*inactive_days).replace(
+                    "churn cannot be estimated",
+                    "churn, and so no LTV, LTV/CAC or band, can be measured",
+                )
+            }
+            (Warning::ChurnNotMeasurable { inactive_days }, Lang::Ja) => format!(
+                "{inactive_days} 日を超えて注文のない顧客がまだいないため、解約率を推定できず、LTV・LTV/CAC・判定を算出できません。注文データの期間を基準日数より長くするか、基準日数（inactive_days）を短くしてください（ただし顧客の通常の注文間隔より長く）"
+            ),
             (Warning::ZeroSpend { channels }, Lang::En) => format!(
                 "{} had no acquisition spend, so their LTV/CAC is not defined",
                 quoted(channels)
@@ -586,6 +600,9 @@ pub struct MeasuredBaseline {
     pub baseline: Baseline,
     /// What the reader must know.
     pub warnings: Vec<Warning>,
+    /// Rows skipped as invalid (left out when none were).
+    #[serde(skip_serializing_if = "SkipReport::is_empty")]
+    pub skipped: SkipReport,
     /// The drivers of all customers, with their counts (churned customers, active
     /// customer-months, repeat-eligible customers, the median gap between orders).
     pub drivers: Drivers,
@@ -817,51 +834,38 @@ pub fn measure(
     spend: Option<&Spend>,
     options: &MeasureOptions,
 ) -> Result<MeasuredBaseline, MeasureError> {
-    let currency = options.validate()?;
-    let dopt = options.driver_options();
-    let file = file_name(tx.file());
-    let all = drivers(tx, &dopt)?;
-    let by_channel = drivers_by(tx, GroupBy::Channel, &dopt)?;
-    let by_cohort = drivers_by(tx, GroupBy::CohortMonth, &dopt)?;
-    let by_quarter = drivers_by(tx, GroupBy::CohortQuarter, &dopt)?;
-    let by_repeat = drivers_by(tx, GroupBy::RepeatStatus, &dopt)?;
-    let business = options.business.unwrap_or(Business::Ec);
+    let g = Groups::of(tx, spend, options)?;
     let not = |reason: String| MeasureError::NotMeasurable {
-        file: file.clone(),
+        file: g.file.clone(),
         reason,
     };
-    if all.revenue <= Decimal::ZERO {
+    if g.all.revenue <= Decimal::ZERO {
         return Err(not(
             "total revenue is not positive, so no LTV can be derived".into(),
         ));
     }
-    let channel_names: Vec<(String, u64)> = by_channel
-        .iter()
-        .map(|g| (g.group.clone(), g.drivers.customers))
-        .collect();
-    let matched = spend.map(|s| match_spend(s, &channel_names)).transpose()?;
-    let blended = match &matched {
+    let all = &g.all;
+    let blended = match &g.matched {
         Some(m) => m.blended_cac()?,
         None => None,
     };
-    let Some(inputs) = Inputs::of(&all, options.margin, blended) else {
-        return Err(not(format!(
-            "no customer has been inactive for more than {} days yet, so churn cannot be estimated: the orders must span more than the churn threshold, or the threshold (inactive_days) must be shorter, though still longer than your customers' usual gap between orders",
-            options.inactive_days
-        )));
+    let Some(inputs) = Inputs::of(all, options.margin, blended) else {
+        return Err(not(churn_not_measurable(options.inactive_days)));
     };
-    let baseline = inputs.baseline(business, &currency)?;
+    let (business, currency) = (g.business, &g.currency);
+    let baseline = inputs.baseline(business, currency)?;
     let v = value(&baseline, options.target_ratio)?;
     let revenue_inputs = Inputs {
         margin: Decimal::ONE,
         ..inputs
     };
-    let revenue_over_lifespan = revenue_inputs.baseline(business, &currency)?.ltv()?;
+    let revenue_over_lifespan = revenue_inputs.baseline(business, currency)?.ltv()?;
     let yoy = all.year_over_year.as_ref();
     let is_referral = |name: &str| {
         let n = name.trim().to_lowercase();
         REFERRAL_CHANNELS.contains(&n.as_str())
     };
+    let by_channel = &g.by_channel;
     let referral_share = by_channel.iter().any(|g| is_referral(&g.group)).then(|| {
         let referred: u64 = by_channel
             .iter()
@@ -903,123 +907,219 @@ pub fn measure(
         logo_retention: yoy.map(|y| y.logo_retention),
         referral_share,
     };
-    let revenue_view = channel_economics(tx, options.horizon_months)?;
-    let mut channels = Vec::with_capacity(by_channel.len());
-    let (mut unmeasured, mut zero_spend) = (Vec::new(), Vec::new());
-    for g in &by_channel {
-        let d = &g.drivers;
-        // a CAC file for all customers meets the one group of data without channels
-        let m = matched.as_ref().and_then(|m| match m.matched.as_slice() {
-            [all] if m.all_customers && by_channel.len() == 1 => Some(all),
-            _ => m.of(&g.group),
-        });
-        let cac = match m {
-            Some(m) => Some(
-                ltv_core::cac(m.spend, Decimal::ZERO, m.new_customers)
-                    .map_err(|e| PlanError::core(None, "cac", e))?
-                    .normalize(),
-            ),
-            None => None,
-        };
-        if cac.is_some_and(|c| c.is_zero()) {
-            zero_spend.push(g.group.clone());
-        }
-        let valued = match Inputs::of(d, options.margin, cac) {
-            Some(i) if i.aov > Decimal::ZERO => Some(value(
-                &i.baseline(business, &currency)?,
-                options.target_ratio,
-            )?),
-            _ => {
-                if d.monthly_churn.is_none() && d.customers >= MIN_GROUP_CUSTOMERS {
-                    unmeasured.push(g.group.clone());
-                }
-                None
-            }
-        };
-        let rv = revenue_view.channels.iter().find(|r| r.channel == g.group);
-        channels.push(ChannelEconomics {
-            channel: g.group.clone(),
-            customers: d.customers,
-            revenue: d.revenue,
-            revenue_per_customer: d.revenue_per_customer,
-            revenue_at_horizon: rv.and_then(|r| r.revenue_at_horizon),
-            aov: d.average_order_value,
-            orders_per_year: d.purchase_frequency_per_year,
-            monthly_churn: d.monthly_churn,
-            repeat_rate: d.repeat_rate,
-            ltv: valued.as_ref().map(|v| v.ltv),
-            spend: m.map(|m| m.spend),
-            new_customers: m.map(|m| m.new_customers),
-            cac,
-            ltv_cac_ratio: valued.as_ref().and_then(|v| v.ratio),
-            band: valued.as_ref().and_then(|v| v.band),
-            payback_months: valued.as_ref().and_then(|v| v.payback_months),
-            max_cac: valued.as_ref().map(|v| v.max_cac),
-        });
-    }
-    let mut warnings = Vec::new();
-    if let Some(gap) = all.median_gap_days {
-        if u64::from(gap) * 2 > u64::from(options.inactive_days) {
-            warnings.push(Warning::ThresholdBelowUsualGap {
-                median_gap_days: gap,
-                inactive_days: options.inactive_days,
-                suggested_days: (gap.saturating_mul(2)).div_ceil(30).saturating_mul(30),
-            });
-        }
-    }
-    if all.churned_customers < FEW_CHURNED {
-        warnings.push(Warning::FewChurned {
-            churned: all.churned_customers,
-            inactive_days: options.inactive_days,
-        });
-    }
-    if let Some(m) = &matched {
-        if !m.unmatched_spend.is_empty() {
-            warnings.push(Warning::UnmatchedCac {
-                cac_channels: m
-                    .unmatched_spend
-                    .iter()
-                    .map(|s| s.channel.clone())
-                    .collect(),
-                data_channels: channel_names.iter().map(|(n, _)| n.clone()).collect(),
-            });
-        }
-        if !m.channels_without_spend.is_empty() {
-            warnings.push(Warning::ChannelsWithoutCac {
-                channels: m.channels_without_spend.clone(),
-            });
-        }
-    }
-    if !zero_spend.is_empty() {
-        warnings.push(Warning::ZeroSpend {
-            channels: zero_spend,
-        });
-    }
-    if !unmeasured.is_empty() {
-        warnings.push(Warning::ChannelChurnUnmeasured {
-            channels: unmeasured,
-            inactive_days: options.inactive_days,
-        });
-    }
     Ok(MeasuredBaseline {
-        file,
+        file: g.file,
         as_of: tx.as_of(),
         business,
-        currency,
+        currency: g.currency,
         basis: LtvBasis::new(options.margin, options.inactive_days),
         headline,
-        channels,
+        channels: g.channels,
         has_channels: tx.has_channels(),
-        spend: matched,
+        spend: g.matched,
         baseline,
-        warnings,
-        drivers: all,
-        by_channel,
-        by_cohort,
-        by_quarter,
-        by_repeat,
+        warnings: g.warnings,
+        skipped: tx.skip_report().clone(),
+        drivers: g.all,
+        by_channel: g.by_channel,
+        by_cohort: g.by_cohort,
+        by_quarter: g.by_quarter,
+        by_repeat: g.by_repeat,
         options: options.clone(),
     })
+}
+
+fn churn_not_measurable(inactive_days: u32) -> String {
+    format!(
+        "no customer has been inactive for more than {inactive_days} days yet, so churn cannot be estimated: the orders must span more than the churn threshold, or the threshold (inactive_days) must be shorter, though still longer than your customers' usual gap between orders"
+    )
+}
+
+/// Every channel on the headline's basis without the headline: `ltv channels` and
+/// `POST /v1/channels`. A channel whose churn cannot be measured yet has no LTV; when
+/// no customer at all has churned, a warning says why every LTV is missing.
+///
+/// # Errors
+/// [`MeasureError::InvalidOption`]; data and overflow errors.
+pub fn channels(
+    tx: &Transactions,
+    spend: Option<&Spend>,
+    options: &MeasureOptions,
+) -> Result<ChannelsReport, MeasureError> {
+    let mut g = Groups::of(tx, spend, options)?;
+    if g.all.monthly_churn.is_none() {
+        g.warnings.insert(
+            0,
+            Warning::ChurnNotMeasurable {
+                inactive_days: options.inactive_days,
+            },
+        );
+    }
+    Ok(ChannelsReport {
+        as_of: tx.as_of(),
+        horizon_months: options.horizon_months,
+        basis: LtvBasis::new(options.margin, options.inactive_days),
+        target_ratio: options.target_ratio.normalize(),
+        cac: match &g.matched {
+            Some(m) => m.blended_cac()?,
+            None => None,
+        },
+        channels: g.channels,
+        warnings: g.warnings,
+        skipped: tx.skip_report().clone(),
+    })
+}
+
+/// What the measurement knows before any headline: the drivers of every group, how the
+/// CAC file met the channels, every channel on the basis, and the warnings.
+struct Groups {
+    file: String,
+    currency: Currency,
+    business: Business,
+    all: Drivers,
+    by_channel: Vec<GroupDrivers>,
+    by_cohort: Vec<GroupDrivers>,
+    by_quarter: Vec<GroupDrivers>,
+    by_repeat: Vec<GroupDrivers>,
+    matched: Option<SpendMatch>,
+    channels: Vec<ChannelEconomics>,
+    warnings: Vec<Warning>,
+}
+
+impl Groups {
+    fn of(
+        tx: &Transactions,
+        spend: Option<&Spend>,
+        options: &MeasureOptions,
+    ) -> Result<Groups, MeasureError> {
+        let currency = options.validate()?;
+        let dopt = options.driver_options();
+        let all = drivers(tx, &dopt)?;
+        let by_channel = drivers_by(tx, GroupBy::Channel, &dopt)?;
+        let by_cohort = drivers_by(tx, GroupBy::CohortMonth, &dopt)?;
+        let by_quarter = drivers_by(tx, GroupBy::CohortQuarter, &dopt)?;
+        let by_repeat = drivers_by(tx, GroupBy::RepeatStatus, &dopt)?;
+        let business = options.business.unwrap_or(Business::Ec);
+        let channel_names: Vec<(String, u64)> = by_channel
+            .iter()
+            .map(|g| (g.group.clone(), g.drivers.customers))
+            .collect();
+        let matched = spend.map(|s| match_spend(s, &channel_names)).transpose()?;
+        let revenue_view = channel_economics(tx, options.horizon_months)?;
+        let mut channels = Vec::with_capacity(by_channel.len());
+        let (mut unmeasured, mut zero_spend) = (Vec::new(), Vec::new());
+        for g in &by_channel {
+            let d = &g.drivers;
+            // a CAC file for all customers meets the one group of data without channels
+            let m = matched.as_ref().and_then(|m| match m.matched.as_slice() {
+                [all] if m.all_customers && by_channel.len() == 1 => Some(all),
+                _ => m.of(&g.group),
+            });
+            let cac = match m {
+                Some(m) => Some(
+                    ltv_core::cac(m.spend, Decimal::ZERO, m.new_customers)
+                        .map_err(|e| PlanError::core(None, "cac", e))?
+                        .normalize(),
+                ),
+                None => None,
+            };
+            if cac.is_some_and(|c| c.is_zero()) {
+                zero_spend.push(g.group.clone());
+            }
+            let valued = match Inputs::of(d, options.margin, cac) {
+                Some(i) if i.aov > Decimal::ZERO => Some(value(
+                    &i.baseline(business, &currency)?,
+                    options.target_ratio,
+                )?),
+                _ => {
+                    if d.monthly_churn.is_none()
+                        && d.customers >= MIN_GROUP_CUSTOMERS
+                        && all.monthly_churn.is_some()
+                    {
+                        unmeasured.push(g.group.clone());
+                    }
+                    None
+                }
+            };
+            let rv = revenue_view.channels.iter().find(|r| r.channel == g.group);
+            channels.push(ChannelEconomics {
+                channel: g.group.clone(),
+                customers: d.customers,
+                revenue: d.revenue,
+                revenue_per_customer: d.revenue_per_customer,
+                revenue_at_horizon: rv.and_then(|r| r.revenue_at_horizon),
+                aov: d.average_order_value,
+                orders_per_year: d.purchase_frequency_per_year,
+                monthly_churn: d.monthly_churn,
+                repeat_rate: d.repeat_rate,
+                ltv: valued.as_ref().map(|v| v.ltv),
+                spend: m.map(|m| m.spend),
+                new_customers: m.map(|m| m.new_customers),
+                cac,
+                ltv_cac_ratio: valued.as_ref().and_then(|v| v.ratio),
+                band: valued.as_ref().and_then(|v| v.band),
+                payback_months: valued.as_ref().and_then(|v| v.payback_months),
+                max_cac: valued.as_ref().map(|v| v.max_cac),
+            });
+        }
+        let mut warnings = Vec::new();
+        if let Some(gap) = all.median_gap_days {
+            if u64::from(gap) * 2 > u64::from(options.inactive_days) {
+                warnings.push(Warning::ThresholdBelowUsualGap {
+                    median_gap_days: gap,
+                    inactive_days: options.inactive_days,
+                    suggested_days: (gap.saturating_mul(2)).div_ceil(30).saturating_mul(30),
+                });
+            }
+        }
+        if all.churned_customers > 0 && all.churned_customers < FEW_CHURNED {
+            warnings.push(Warning::FewChurned {
+                churned: all.churned_customers,
+                inactive_days: options.inactive_days,
+            });
+        }
+        if let Some(m) = &matched {
+            if !m.unmatched_spend.is_empty() {
+                warnings.push(Warning::UnmatchedCac {
+                    cac_channels: m
+                        .unmatched_spend
+                        .iter()
+                        .map(|s| s.channel.clone())
+                        .collect(),
+                    data_channels: channel_names.iter().map(|(n, _)| n.clone()).collect(),
+                });
+            }
+            if !m.channels_without_spend.is_empty() {
+                warnings.push(Warning::ChannelsWithoutCac {
+                    channels: m.channels_without_spend.clone(),
+                });
+            }
+        }
+        if !zero_spend.is_empty() {
+            warnings.push(Warning::ZeroSpend {
+                channels: zero_spend,
+            });
+        }
+        if !unmeasured.is_empty() {
+            warnings.push(Warning::ChannelChurnUnmeasured {
+                channels: unmeasured,
+                inactive_days: options.inactive_days,
+            });
+        }
+        Ok(Groups {
+            file: file_name(tx.file()),
+            currency,
+            business,
+            all,
+            by_channel,
+            by_cohort,
+            by_quarter,
+            by_repeat,
+            matched,
+            channels,
+            warnings,
+        })
+    }
 }
 
 impl MeasuredBaseline {
@@ -1101,6 +1201,9 @@ pub struct ChannelsReport {
     pub channels: Vec<ChannelEconomics>,
     /// What the reader must know.
     pub warnings: Vec<Warning>,
+    /// Rows skipped as invalid (left out when none were).
+    #[serde(skip_serializing_if = "SkipReport::is_empty")]
+    pub skipped: SkipReport,
 }
 
 /// `ltv drivers`: the measured baseline, its bottleneck and the standard steps.
@@ -1116,19 +1219,6 @@ pub struct DriversReport {
 }
 
 impl MeasuredBaseline {
-    /// The channel table of `ltv channels`.
-    pub fn channels_report(&self) -> ChannelsReport {
-        ChannelsReport {
-            as_of: self.as_of,
-            horizon_months: self.options.horizon_months,
-            basis: self.basis.clone(),
-            target_ratio: self.headline.target_ratio,
-            cac: self.headline.cac,
-            channels: self.channels.clone(),
-            warnings: self.warnings.clone(),
-        }
-    }
-
     /// The baseline with its bottleneck and standard steps: `ltv drivers`.
     ///
     /// # Errors

@@ -201,25 +201,30 @@ fn rank(mut items: Vec<Scored>) -> Vec<usize> {
     items.into_iter().map(|s| s.index).collect()
 }
 
-/// Competition ranks (1, 1, 3) of `values`, highest first.
+/// Competition ranks (1, 1, 3) of `values`, highest first (one sort: n log n).
 fn competition_ranks(values: &[Option<Decimal>]) -> Vec<Option<u32>> {
+    let mut present: Vec<Decimal> = values.iter().flatten().copied().collect();
+    present.sort_unstable_by(|a, b| b.cmp(a));
     values
         .iter()
         .map(|v| {
             v.map(|v| {
-                let above = values.iter().flatten().filter(|o| **o > v).count();
+                let above = present.partition_point(|o| *o > v);
                 u32::try_from(above + 1).unwrap_or(u32::MAX)
             })
         })
         .collect()
 }
 
-fn position(order: &[usize], index: usize) -> u32 {
-    let p = order
-        .iter()
-        .position(|&i| i == index)
-        .unwrap_or(order.len());
-    u32::try_from(p + 1).unwrap_or(u32::MAX)
+/// 1-based place of each index in `order` (a permutation of `0..order.len()`).
+fn positions(order: &[usize]) -> Vec<u32> {
+    let mut places = vec![u32::MAX; order.len()];
+    for (p, &i) in order.iter().enumerate() {
+        if let Some(place) = places.get_mut(i) {
+            *place = u32::try_from(p + 1).unwrap_or(u32::MAX);
+        }
+    }
+    places
 }
 
 /// Whether two ranks of `n` items disagree strongly: at least 2 places and at least
@@ -321,10 +326,16 @@ pub fn plan(file: &PlanFile, options: &PlanOptions) -> Result<PlanReport> {
             .map(|r| Some(r.model_profit_change))
             .collect::<Vec<_>>(),
     );
+    let (places, places_low, places_high) = (
+        positions(&order),
+        positions(&order_low),
+        positions(&order_high),
+    );
+    let place = |places: &[u32], i: usize| places.get(i).copied().unwrap_or(u32::MAX);
     for (i, r) in rows.iter_mut().enumerate() {
-        r.rank = position(&order, i);
-        r.rank_low = position(&order_low, i);
-        r.rank_high = position(&order_high, i);
+        r.rank = place(&places, i);
+        r.rank_low = place(&places_low, i);
+        r.rank_high = place(&places_high, i);
         r.subjective_impact_rank = subj.get(i).copied().flatten();
         r.model_impact_rank = model.get(i).copied().flatten().unwrap_or(0);
         r.disagreement = r
@@ -390,5 +401,6 @@ mod tests {
             competition_ranks(&[d("7"), d("9"), d("7"), None]),
             vec![Some(2), Some(1), Some(2), None]
         );
+        assert_eq!(positions(&[2, 0, 1]), vec![2, 3, 1]);
     }
 }

@@ -10,7 +10,7 @@ use ltv_planner::{
     Achievable, Baseline, Business, ChannelEconomics, Headline, LeversReport, NotAssessed,
     PlannedInitiative, RoiReport,
 };
-use ltv_segments::{CohortMatrix, Day, SegmentSummary};
+use ltv_segments::{CohortMatrix, Day, SegmentSummary, SkipReport};
 use serde::Serialize;
 
 /// Every number of the report.
@@ -61,9 +61,13 @@ pub struct ReportData {
     pub plan: Option<PlanFacts>,
     /// Sections this data cannot give, by section id, with the reason.
     pub unavailable: BTreeMap<String, String>,
-    /// What the reader must know: CAC files that do not match the data, uncertain
-    /// estimates, an initiatives file whose baseline differs from the data.
+    /// What the reader must know: rows skipped as invalid, CAC files that do not match
+    /// the data, uncertain estimates, an initiatives file whose baseline differs from
+    /// the data.
     pub warnings: Vec<String>,
+    /// Rows skipped as invalid (left out when none were).
+    #[serde(skip_serializing_if = "SkipReport::is_empty")]
+    pub skipped: SkipReport,
 }
 
 /// Another figure a customer can be valued by, and what it is for.

@@ -39,6 +39,10 @@ pub struct CohortMatrix {
     pub periods: usize,
     /// One row per cohort that started in `from..=to`, oldest first.
     pub cohorts: Vec<CohortRow>,
+    /// Rows of the file skipped as invalid, set by the reader's caller (left out of
+    /// the JSON when none were).
+    #[serde(default, skip_serializing_if = "ltv_segments::SkipReport::is_empty")]
+    pub skipped: ltv_segments::SkipReport,
 }
 
 /// Largest cohort matrix [`cohorts`] builds (cells of the triangle): 2,000,000, about
@@ -114,6 +118,7 @@ pub fn cohorts(table: &MrrTable, options: &SaasOptions) -> Result<CohortMatrix> 
     }
     let periods = rows.iter().map(|r| r.mrr.len()).max().unwrap_or(0);
     Ok(CohortMatrix {
+        skipped: ltv_segments::SkipReport::default(),
         from: range.from,
         to: range.to,
         periods,

@@ -118,6 +118,10 @@ pub struct SaasReport {
     pub months: Vec<MonthMetrics>,
     /// The headline numbers at `to`.
     pub summary: Summary,
+    /// Rows of the file skipped as invalid, set by the reader's caller (left out of
+    /// the JSON when none were).
+    #[serde(default, skip_serializing_if = "ltv_segments::SkipReport::is_empty")]
+    pub skipped: ltv_segments::SkipReport,
 }
 
 /// Computes the monthly movements, ratios and the summary (including SaaS LTV).
@@ -169,6 +173,7 @@ pub fn analyze(table: &MrrTable, options: &SaasOptions) -> Result<SaasReport> {
     };
     let ltv = saas_ltv(&line, range, options)?;
     Ok(SaasReport {
+        skipped: ltv_segments::SkipReport::default(),
         from: range.from,
         to: range.to,
         data_start: range.history_start,

@@ -79,6 +79,9 @@ pub struct CohortMatrix {
     pub periods: usize,
     /// Rows, oldest cohort first (channels by name).
     pub rows: Vec<CohortRow>,
+    /// Rows of the file skipped as invalid (left out of the JSON when none were).
+    #[serde(skip_serializing_if = "crate::SkipReport::is_empty")]
+    pub skipped: crate::SkipReport,
 }
 
 /// Per-cohort accumulators.
@@ -334,6 +337,7 @@ pub fn cohorts(tx: &Transactions, by: CohortKey, metric: CohortMetric) -> Result
         row.cells.truncate(width);
     }
     Ok(CohortMatrix {
+        skipped: tx.skip_report().clone(),
         by,
         metric,
         as_of: tx.as_of(),
@@ -346,15 +350,23 @@ impl CohortMatrix {
     /// The matrix as CSV: header `cohort,size,0,1,…,N`, one row per cohort, each cell
     /// the exact decimal (a fraction for retention), and an empty cell where the cohort
     /// cannot have reached the period. This is the format `ltv forecast retention
-    /// --cohorts FILE` reads.
+    /// --cohorts FILE` reads. A cohort label (a channel name) that a spreadsheet would
+    /// run as a formula gets a `'` in front (see [`crate::csv_field`]).
     pub fn to_csv(&self) -> String {
+        self.to_csv_with(false)
+    }
+
+    /// [`CohortMatrix::to_csv`], with cohort labels written as they are when `raw`
+    /// (else a label a spreadsheet would run as a formula gets a `'` in front, see
+    /// [`crate::csv_field`]).
+    pub fn to_csv_with(&self, raw: bool) -> String {
         let mut out = String::from("cohort,size");
         for k in 0..self.periods {
             out.push_str(&format!(",{k}"));
         }
         out.push('\n');
         for row in &self.rows {
-            out.push_str(&csv_text(&row.cohort));
+            out.push_str(&crate::table::csv_field(&row.cohort, raw));
             out.push_str(&format!(",{}", row.size));
             for cell in &row.cells {
                 out.push(',');
@@ -365,15 +377,6 @@ impl CohortMatrix {
             out.push('\n');
         }
         out
-    }
-}
-
-/// A CSV field, quoted when needed.
-pub(crate) fn csv_text(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
     }
 }
 

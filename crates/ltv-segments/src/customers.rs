@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::customer_table::{CustomerTable, Totals, NO_CHANNEL};
 use crate::day::Day;
 use crate::error::{Result, SegmentsError};
+use crate::table::SkipReport;
 use crate::transactions::{Customer, Transactions};
 
 /// One customer's summary at the as-of day.
@@ -73,6 +74,9 @@ pub struct CustomersReport {
     pub as_of: Day,
     /// One summary per customer, in the order of [`summarize`].
     pub customers: Vec<CustomerSummary>,
+    /// Rows skipped as invalid (left out of the JSON when none were).
+    #[serde(skip_serializing_if = "SkipReport::is_empty")]
+    pub skipped: SkipReport,
 }
 
 impl CustomersReport {
@@ -82,6 +86,7 @@ impl CustomersReport {
         CustomersReport {
             as_of: table.as_of(),
             customers: table.summaries(),
+            skipped: table.skip_report().clone(),
         }
     }
 
@@ -93,6 +98,7 @@ impl CustomersReport {
         Ok(CustomersReport {
             as_of: transactions.as_of(),
             customers: summarize(transactions)?,
+            skipped: transactions.skip_report().clone(),
         })
     }
 }

@@ -8,7 +8,7 @@ use ltv_core::CoreError;
 ///
 /// Line numbers are 1-based and count the header as line 1, so they match what an editor
 /// shows. `column` is the column's header name.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 #[error("{file}:{line}: column '{column}': {reason}: '{text}'")]
 pub struct DataError {
     /// The file as the user named it (`-` for stdin).

@@ -47,6 +47,7 @@ mod customer_table;
 mod customers;
 mod day;
 mod drivers;
+mod encoding;
 mod error;
 mod hash;
 mod id_map;
@@ -56,7 +57,10 @@ mod synth;
 mod table;
 mod transactions;
 
-pub use cell::{parse_amount, DateFormat};
+pub use cell::{
+    exact_decimal, guess_date_formats, parse_amount, parse_amount_as, AmountFormat, DateFormat,
+    DecimalProblem,
+};
 pub use channels::{
     channel_economics, match_spend, read_spend, ChannelReport, ChannelRow, ChannelSpend,
     MatchedSpend, Spend, SpendMatch,
@@ -69,6 +73,7 @@ pub use drivers::{
     drivers, drivers_by, DriverOptions, Drivers, GroupBy, GroupDrivers, YearOverYear,
     DEFAULT_INACTIVE_DAYS, DEFAULT_REPEAT_DAYS,
 };
+pub use encoding::Encoding;
 pub use error::{DataError, Result, SegmentsError};
 pub use rfm::{
     rank_scores, rfm, rfm_table, DimensionScoring, RfmOptions, RfmReport, RfmRow, ScoreRange,
@@ -77,7 +82,9 @@ pub use rfm::{
 pub use segment_map::{Rule, SegmentMap};
 pub use synth::{generate, SplitMix64, SynthConfig, SynthStats, CHANNELS};
 pub use table::{
-    parse_delimiter, CsvFile, CsvOptions, FieldError, Record, SkipReport, SKIP_REASONS_KEPT,
+    csv_field, is_formula_like, parse_delimiter, read_lines_bounded, read_text_file, CsvFile,
+    CsvOptions, FieldError, Record, SkipReport, MAX_LINE_BYTES, MAX_TEXT_FILE_BYTES,
+    SKIP_REASONS_KEPT,
 };
 pub use transactions::{
     Customer, DailyPurchase, LoadOptions, Order, TransactionColumns, Transactions,

@@ -166,7 +166,8 @@ impl Serialize for RfmReport<'_> {
                 s.collect_seq(self.0.rows())
             }
         }
-        let mut st = s.serialize_struct("RfmReport", 7)?;
+        let skipped = self.table.skip_report();
+        let mut st = s.serialize_struct("RfmReport", 7 + usize::from(!skipped.is_empty()))?;
         st.serialize_field("as_of", &self.as_of)?;
         st.serialize_field("bins", &self.bins)?;
         st.serialize_field("segments", &self.segments)?;
@@ -174,6 +175,9 @@ impl Serialize for RfmReport<'_> {
         st.serialize_field("frequency", &self.frequency)?;
         st.serialize_field("monetary", &self.monetary)?;
         st.serialize_field("customers", &Rows(self))?;
+        if !skipped.is_empty() {
+            st.serialize_field("skipped", skipped)?;
+        }
         st.end()
     }
 }

@@ -118,7 +118,7 @@ impl SegmentMap {
         match name_or_path {
             "default" | "rf-grid" => SegmentMap::preset(name_or_path),
             path => {
-                let text = std::fs::read_to_string(path).map_err(|e| SegmentsError::io(path, e))?;
+                let text = crate::table::read_text_file(path, "a segment map (TOML)")?;
                 SegmentMap::from_toml(path, &text)
             }
         }

@@ -7,10 +7,15 @@
 //! file, line, column and text. With [`CsvOptions::skip_invalid`] bad rows are skipped
 //! and counted in a [`SkipReport`] instead; nothing is dropped silently.
 //!
-//! Dialect: RFC 4180 fields (double-quoted fields may contain the delimiter and `""`),
-//! `\n` or `\r\n` line ends, an optional UTF-8 byte-order mark, empty lines ignored. A
-//! quoted field may not span lines (reported as an error). Every row must have exactly
-//! as many fields as the header.
+//! Dialect: RFC 4180 fields (double-quoted fields may contain the delimiter and `""`,
+//! read as one `"` wherever a field is read), `\n` or `\r\n` line ends, an optional
+//! UTF-8 byte-order mark, empty lines ignored. A quoted field may not span lines: that
+//! is an error, and under `skip_invalid` the whole record (every line up to the
+//! closing quote) is skipped as one row. Every row must have exactly as many fields as
+//! the header, and no two header columns may have the same name. A line (or a
+//! record) longer than [`MAX_LINE_BYTES`] is an error naming it, also under
+//! `skip_invalid`; stdin is read with the same check, so a stream without line ends
+//! is refused at the limit instead of filling memory.
 //!
 //! ```
 //! use ltv_segments::{CsvFile, CsvOptions, FieldError};
@@ -32,10 +37,116 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
+use crate::encoding::Encoding;
 use crate::error::{DataError, Result, SegmentsError};
 
 /// How many rejected rows a [`SkipReport`] keeps the reason of.
 pub const SKIP_REASONS_KEPT: usize = 5;
+
+/// The longest line (or record) of a data file: 1 MiB. A row of a data file is a few
+/// hundred bytes; a longer line is a file without line ends (or with CR-only ones) or
+/// not a CSV file at all.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// The error for a line longer than [`MAX_LINE_BYTES`] at line `line` of `file`.
+fn long_line(file: &str, line: u64, text: &[u8]) -> SegmentsError {
+    let cr = memchr::memchr(b'\r', text).is_some();
+    SegmentsError::Data(DataError {
+        file: file.to_string(),
+        line,
+        column: "#1".into(),
+        text: String::new(),
+        reason: format!(
+            "the line is longer than {} MiB{}",
+            MAX_LINE_BYTES >> 20,
+            if cr {
+                ": its lines seem to end with CR only (an old Mac export): save it with LF or CRLF line ends"
+            } else {
+                ": is this a CSV file with one row per line?"
+            }
+        ),
+    })
+}
+
+/// The largest settings file read whole (an initiatives or baseline file, a segment
+/// map, a cohort matrix): 16 MiB, a hundred thousand initiatives.
+pub const MAX_TEXT_FILE_BYTES: u64 = 16 << 20;
+
+/// Reads the text file `path` (`-` for stdin) of at most [`MAX_TEXT_FILE_BYTES`];
+/// `what` names what it should be, for the error (`an initiatives file`). A UTF-8
+/// byte-order mark is dropped; a Shift_JIS or UTF-16 file is read as such
+/// ([`Encoding::Auto`]).
+///
+/// # Errors
+/// [`SegmentsError::Io`] if it cannot be read, is larger than the limit (`/dev/zero`
+/// is refused at the limit, not read until memory runs out) or is not UTF-8.
+pub fn read_text_file(path: &str, what: &str) -> Result<String> {
+    let io = |e: std::io::Error| SegmentsError::io(path, e);
+    let mut bytes = Vec::new();
+    let limit = MAX_TEXT_FILE_BYTES;
+    if path == "-" {
+        std::io::stdin()
+            .lock()
+            .take(limit + 1)
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+    } else {
+        std::fs::File::open(path)
+            .map_err(io)?
+            .take(limit + 1)
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+    }
+    if bytes.len() as u64 > limit {
+        return Err(io(std::io::Error::other(format!(
+            "larger than {} MiB: is it {what}?",
+            limit >> 20
+        ))));
+    }
+    // a Shift_JIS or UTF-16 file (Japanese Windows) is read as such
+    let bytes = Encoding::Auto.to_utf8(bytes);
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    match std::str::from_utf8(text) {
+        Ok(text) => Ok(text.to_owned()),
+        Err(e) => Err(io(std::io::Error::other(format!(
+            "not UTF-8 text (at byte {}): is it {what}?",
+            e.valid_up_to()
+        )))),
+    }
+}
+
+/// Reads all of `reader` (stdin, a request body) into memory, refusing a line longer
+/// than [`MAX_LINE_BYTES`] as soon as it is (the error names the file and the line).
+///
+/// # Errors
+/// [`SegmentsError::Io`] if reading fails; [`SegmentsError::Data`] for a line too long.
+pub fn read_lines_bounded(name: &str, mut reader: impl Read) -> Result<Vec<u8>> {
+    const CHUNK: usize = 64 << 10;
+    let mut data: Vec<u8> = Vec::new();
+    let mut line_start = 0;
+    loop {
+        let len = data.len();
+        data.resize(len + CHUNK, 0);
+        let n = loop {
+            match reader.read(&mut data[len..]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(SegmentsError::io(name, e)),
+            }
+        };
+        data.truncate(len + n);
+        if n == 0 {
+            return Ok(data);
+        }
+        if let Some(i) = memchr::memrchr(b'\n', &data[len..]) {
+            line_start = len + i + 1;
+        }
+        if data.len() - line_start > MAX_LINE_BYTES {
+            let line = 1 + memchr::memchr_iter(b'\n', &data[..line_start]).count() as u64;
+            return Err(long_line(name, line, &data[line_start..]));
+        }
+    }
+}
 
 /// Parses a field delimiter as users write it: one ASCII character other than a quote
 /// or a line break, or `tab` (also `\t` or a literal tab). The CLI's `--delimiter` and
@@ -90,15 +201,25 @@ impl FieldError {
 }
 
 /// Rows skipped under [`CsvOptions::skip_invalid`]: how many and the first few reasons.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// Reports that read with skipping carry it (`"skipped": {"rows": 9, "first": [..]}`
+/// in their JSON, left out when nothing was skipped), so a count is never only on
+/// stderr.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SkipReport {
     /// Number of rows skipped.
+    #[serde(rename = "rows")]
     pub skipped: u64,
     /// The first (in file order) up to [`SKIP_REASONS_KEPT`] of them.
     pub first: Vec<DataError>,
 }
 
 impl SkipReport {
+    /// Whether no row was skipped.
+    pub fn is_empty(&self) -> bool {
+        self.skipped == 0
+    }
+
     /// The report as lines for stderr; empty when nothing was skipped.
     pub fn describe(&self) -> String {
         if self.skipped == 0 {
@@ -159,6 +280,7 @@ impl Bytes {
 /// An opened CSV file: its bytes, delimiter and parsed header.
 pub struct CsvFile {
     name: String,
+    encoding: &'static str,
     bytes: Bytes,
     delimiter: u8,
     header: Vec<String>,
@@ -203,13 +325,18 @@ impl CsvFile {
     /// [`SegmentsError::Io`] if it cannot be read; [`SegmentsError::Header`] if it is
     /// empty or the header is malformed.
     pub fn open(path: &str, delimiter: u8) -> Result<CsvFile> {
+        CsvFile::open_encoded(path, delimiter, Encoding::Auto)
+    }
+
+    /// [`CsvFile::open`] with the file's character encoding given (or
+    /// [`Encoding::Auto`], what `open` uses).
+    ///
+    /// # Errors
+    /// As for [`CsvFile::open`].
+    pub fn open_encoded(path: &str, delimiter: u8, encoding: Encoding) -> Result<CsvFile> {
         if path == "-" {
-            let mut data = Vec::new();
-            std::io::stdin()
-                .lock()
-                .read_to_end(&mut data)
-                .map_err(|e| SegmentsError::io("-", e))?;
-            return CsvFile::from_bytes("-", data, delimiter);
+            let data = read_lines_bounded("-", std::io::stdin().lock())?;
+            return CsvFile::from_bytes_encoded("-", data, delimiter, encoding);
         }
         let file = std::fs::File::open(path).map_err(|e| SegmentsError::io(path, e))?;
         let len = file
@@ -222,16 +349,33 @@ impl CsvFile {
             match map_file(&file) {
                 Ok(map) => Bytes::Mapped(map),
                 // Not mappable (a pipe, a special file): read it instead.
-                Err(_) => {
-                    let mut data = Vec::new();
-                    (&file)
-                        .read_to_end(&mut data)
-                        .map_err(|e| SegmentsError::io(path, e))?;
-                    Bytes::Owned(data)
-                }
+                Err(_) => Bytes::Owned(read_lines_bounded(path, &file)?),
             }
         };
-        CsvFile::new(path.to_string(), bytes, delimiter)
+        CsvFile::new(path.to_string(), bytes, delimiter, encoding)
+    }
+
+    /// A CSV file read from `reader` (a request body, a pipe) with the line-length
+    /// check of [`read_lines_bounded`], named `name` in errors.
+    ///
+    /// # Errors
+    /// As [`read_lines_bounded`] and [`CsvFile::from_bytes`].
+    pub fn from_reader(name: &str, reader: impl Read, delimiter: u8) -> Result<CsvFile> {
+        CsvFile::from_reader_encoded(name, reader, delimiter, Encoding::Auto)
+    }
+
+    /// [`CsvFile::from_reader`] in the given encoding.
+    ///
+    /// # Errors
+    /// As for [`CsvFile::from_reader`].
+    pub fn from_reader_encoded(
+        name: &str,
+        reader: impl Read,
+        delimiter: u8,
+        encoding: Encoding,
+    ) -> Result<CsvFile> {
+        let data = read_lines_bounded(name, reader)?;
+        CsvFile::from_bytes_encoded(name, data, delimiter, encoding)
     }
 
     /// A CSV file from bytes in memory, named `name` in errors.
@@ -239,10 +383,33 @@ impl CsvFile {
     /// # Errors
     /// [`SegmentsError::Header`] if it is empty or the header is malformed.
     pub fn from_bytes(name: &str, data: Vec<u8>, delimiter: u8) -> Result<CsvFile> {
-        CsvFile::new(name.to_string(), Bytes::Owned(data), delimiter)
+        CsvFile::from_bytes_encoded(name, data, delimiter, Encoding::Auto)
     }
 
-    fn new(name: String, bytes: Bytes, delimiter: u8) -> Result<CsvFile> {
+    /// [`CsvFile::from_bytes`] in the given encoding.
+    ///
+    /// # Errors
+    /// As for [`CsvFile::from_bytes`].
+    pub fn from_bytes_encoded(
+        name: &str,
+        data: Vec<u8>,
+        delimiter: u8,
+        encoding: Encoding,
+    ) -> Result<CsvFile> {
+        CsvFile::new(name.to_string(), Bytes::Owned(data), delimiter, encoding)
+    }
+
+    /// The character encoding the file was read with (`UTF-8`, `Shift_JIS`, …).
+    pub fn encoding(&self) -> &'static str {
+        self.encoding
+    }
+
+    fn new(name: String, bytes: Bytes, delimiter: u8, encoding: Encoding) -> Result<CsvFile> {
+        let (encoding, decoded) = crate::encoding::to_utf8(bytes.get(), encoding);
+        let bytes = match decoded {
+            Some(text) => Bytes::Owned(text),
+            None => bytes,
+        };
         let header_err = |reason: &str| SegmentsError::Header {
             file: name.clone(),
             reason: reason.to_string(),
@@ -260,6 +427,9 @@ impl CsvFile {
             start = 3;
         }
         let end = memchr::memchr(b'\n', &data[start..]).map_or(data.len(), |i| start + i);
+        if end - start > MAX_LINE_BYTES {
+            return Err(long_line(&name, 1, &data[start..start + MAX_LINE_BYTES]));
+        }
         let line = trim_cr(&data[start..end]);
         if line.iter().all(u8::is_ascii_whitespace) {
             return Err(header_err(
@@ -272,12 +442,25 @@ impl CsvFile {
         let mut header = Vec::with_capacity(spans.len());
         for span in &spans {
             let text = span_text(line, span)
-                .map_err(|_| header_err("the header line is not valid UTF-8"))?;
+                .map_err(|_| {
+                header_err("the header line is not valid UTF-8 (for a Shift_JIS file, set the encoding to shift_jis)")
+            })?;
             header.push(text.trim().to_string());
+        }
+        let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for (i, h) in header.iter().enumerate().filter(|(_, h)| !h.is_empty()) {
+            if let Some(first) = seen.insert(h, i) {
+                return Err(header_err(&format!(
+                    "the header names column '{h}' twice (columns {} and {}): rename one",
+                    first + 1,
+                    i + 1
+                )));
+            }
         }
         let body_start = (end + 1).min(data.len());
         Ok(CsvFile {
             name,
+            encoding,
             bytes,
             delimiter,
             header,
@@ -365,20 +548,41 @@ impl CsvFile {
         let chunks = chunk_bounds(body, rayon::current_num_threads());
         let done = AtomicU64::new(0);
         let total = body.len() as u64;
-        let results: Vec<ChunkResult<S>> = chunks
-            .par_iter()
-            .map(|&(from, to)| {
-                self.fold_chunk(
-                    self.body_start + from,
-                    self.body_start + to,
-                    options,
-                    &init,
-                    &row,
-                    &done,
-                    total,
-                )
-            })
-            .collect();
+        let run = |from: usize, to: usize| {
+            self.fold_chunk(
+                self.body_start + from,
+                self.body_start + to,
+                options,
+                &init,
+                &row,
+                &done,
+                total,
+            )
+        };
+        let mut results: Vec<ChunkResult<S>> =
+            chunks.par_iter().map(|&(from, to)| run(from, to)).collect();
+        // A record skipped whole (a quoted field over several lines) may run past its
+        // chunk's end: the next chunk then starts inside it and is read again from
+        // where the record ends (rare: only files with such records).
+        let mut reached = 0;
+        for (result, &(from, to)) in results.iter_mut().zip(&chunks) {
+            if reached > self.body_start + from {
+                *result = if reached < self.body_start + to {
+                    run(reached - self.body_start, to)
+                } else {
+                    ChunkResult::Done {
+                        state: init(),
+                        skipped: 0,
+                        first: Vec::new(),
+                        end: reached,
+                    }
+                };
+            }
+            match result {
+                ChunkResult::Done { end, .. } => reached = reached.max(*end),
+                ChunkResult::Failed(_) => break,
+            }
+        }
         let mut states = Vec::with_capacity(results.len());
         let mut report = SkipReport::default();
         let mut pending = Vec::new();
@@ -389,6 +593,7 @@ impl CsvFile {
                     state,
                     skipped,
                     first,
+                    ..
                 } => {
                     states.push(state);
                     report.skipped += skipped;
@@ -444,6 +649,15 @@ impl CsvFile {
         let mut reported = from;
         while pos < to {
             let end = memchr::memchr(b'\n', &data[pos..to]).map_or(to, |i| pos + i);
+            if end - pos > MAX_LINE_BYTES {
+                return ChunkResult::Failed(Pending {
+                    offset: pos,
+                    column: None,
+                    text: None,
+                    reason: String::new(),
+                    long: true,
+                });
+            }
             let line = trim_cr(&data[pos..end]);
             let offset = pos;
             pos = end + 1;
@@ -451,12 +665,31 @@ impl CsvFile {
                 continue;
             }
             let outcome = match split(line, self.delimiter, &mut spans) {
-                Err(at) => Err(Pending {
-                    offset,
-                    column: Some(at),
-                    text: None,
-                    reason: "unterminated quote (a quoted field may not span lines)".into(),
-                }),
+                Err(at) => {
+                    // under skip_invalid the whole record goes: every line up to the
+                    // closing quote, if it closes within the line limit
+                    let record = options
+                        .skip_invalid
+                        .then(|| record_end(data, offset, self.delimiter))
+                        .flatten()
+                        .filter(|&e| e > end);
+                    let reason = match record {
+                        Some(record_end) => {
+                            let lines =
+                                1 + memchr::memchr_iter(b'\n', &data[offset..record_end]).count();
+                            pos = record_end + 1;
+                            format!("a quoted field spans {lines} lines (a quoted field may not span lines); the record was skipped whole")
+                        }
+                        None => "unterminated quote (a quoted field may not span lines)".into(),
+                    };
+                    Err(Pending {
+                        offset,
+                        column: Some(at),
+                        text: None,
+                        reason,
+                        long: false,
+                    })
+                }
                 Ok(()) if spans.len() != self.header.len() => {
                     Err(self.shape_error(offset, line, &spans))
                 }
@@ -466,6 +699,7 @@ impl CsvFile {
                         spans: &spans,
                     };
                     row(&mut state, &record).map_err(|e| Pending {
+                        long: false,
                         offset,
                         text: Some(
                             spans
@@ -507,6 +741,7 @@ impl CsvFile {
             state,
             skipped,
             first,
+            end: pos.max(to),
         }
     }
 
@@ -515,6 +750,7 @@ impl CsvFile {
         let want = self.header.len();
         if n < want {
             Pending {
+                long: false,
                 offset,
                 column: Some(n),
                 text: Some(String::from_utf8_lossy(line).into_owned()),
@@ -522,6 +758,7 @@ impl CsvFile {
             }
         } else {
             Pending {
+                long: false,
                 offset,
                 column: None,
                 text: Some(String::from_utf8_lossy(line).into_owned()),
@@ -533,6 +770,13 @@ impl CsvFile {
     fn data_error(&self, p: &Pending) -> DataError {
         let data = self.bytes.get();
         let line = 1 + memchr::memchr_iter(b'\n', &data[..p.offset.min(data.len())]).count() as u64;
+        if p.long {
+            let text = data.get(p.offset..).unwrap_or_default();
+            let text = text.get(..MAX_LINE_BYTES).unwrap_or(text);
+            if let SegmentsError::Data(err) = long_line(&self.name, line, text) {
+                return err;
+            }
+        }
         let column = match p.column {
             Some(i) => self
                 .header
@@ -560,12 +804,17 @@ enum ChunkResult<S> {
         state: S,
         skipped: u64,
         first: Vec<Pending>,
+        /// Where reading stopped: the chunk's end, or past it for a record skipped
+        /// whole that ran over it.
+        end: usize,
     },
     Failed(Pending),
 }
 
 /// A rejected row before its line number is counted.
 struct Pending {
+    /// A line longer than [`MAX_LINE_BYTES`] (never skipped).
+    long: bool,
     offset: usize,
     column: Option<usize>,
     text: Option<String>,
@@ -596,9 +845,8 @@ impl<'a> Record<'a, '_> {
     /// A [`FieldError`] if it is not valid UTF-8.
     pub fn text(&self, column: usize) -> Result<Cow<'a, str>, FieldError> {
         match self.spans.get(column) {
-            Some(s) => {
-                span_text(self.line, s).map_err(|_| FieldError::new(column, "not valid UTF-8"))
-            }
+            Some(s) => span_text(self.line, s)
+                .map_err(|_| FieldError::new(column, crate::transactions::NOT_UTF8)),
             None => Ok(Cow::Borrowed("")),
         }
     }
@@ -619,6 +867,62 @@ pub(crate) struct Span {
     pub(crate) start: usize,
     pub(crate) end: usize,
     pub(crate) escaped: bool,
+}
+
+/// Whether a spreadsheet would read `text` as a formula: it starts with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return and is not a number (OWASP's rule against
+/// CSV injection: `=HYPERLINK(…)`, `+cmd|' /C calc'!A0`, `@SUM(…)`, `-2+3+cmd`).
+pub fn is_formula_like(text: &str) -> bool {
+    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    risky && !is_number(text)
+}
+
+fn is_number(text: &str) -> bool {
+    let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
+        Some((m, e)) => (m, Some(e.strip_prefix(['+', '-']).unwrap_or(e))),
+        None => (unsigned, None),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    !(int.is_empty() && frac.is_empty())
+        && digits(int)
+        && digits(frac)
+        && exponent.is_none_or(|e| !e.is_empty() && digits(e))
+}
+
+/// `text` as a field of a CSV file we write: a `'` before a text a spreadsheet would
+/// run as a formula (see [`is_formula_like`]) unless `raw`, then quoted (with `"`
+/// doubled) when it holds a comma, a quote or a line end.
+///
+/// ```
+/// use ltv_segments::csv_field;
+/// assert_eq!(csv_field("=HYPERLINK(\"x\")", false), "\"'=HYPERLINK(\"\"x\"\")\"");
+/// assert_eq!(csv_field("-12.5", false), "-12.5");
+/// assert_eq!(csv_field("@SUM(A1)", true), "@SUM(A1)");
+/// ```
+pub fn csv_field(text: &str, raw: bool) -> Cow<'_, str> {
+    let text: Cow<'_, str> = if !raw && is_formula_like(text) {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        Cow::Owned(format!("\"{}\"", text.replace('"', "\"\"")))
+    } else {
+        text
+    }
+}
+
+/// A field kept as raw bytes (an id, a channel name) as text, with the doubled quotes
+/// of a quoted field read as one, as [`Record::text`] reads them.
+pub(crate) fn unescaped_text(raw: &[u8]) -> String {
+    let text = String::from_utf8_lossy(raw);
+    if memchr::memmem::find(raw, b"\"\"").is_some() {
+        text.replace("\"\"", "\"")
+    } else {
+        text.into_owned()
+    }
 }
 
 pub(crate) fn trim_cr(line: &[u8]) -> &[u8] {
@@ -690,6 +994,23 @@ pub(crate) fn split(line: &[u8], delimiter: u8, spans: &mut Vec<Span>) -> Result
             }
         }
     }
+}
+
+/// Where the record starting at `start` ends (the index of its line end), reading
+/// quoted fields over line ends: the first line end after an even number of quotes.
+/// `None` when that is more than [`MAX_LINE_BYTES`] away or the data ends first.
+fn record_end(data: &[u8], start: usize, _delimiter: u8) -> Option<usize> {
+    let limit = data.len().min(start.saturating_add(MAX_LINE_BYTES));
+    let window = data.get(start..limit)?;
+    let mut quoted = false;
+    for at in memchr::memchr2_iter(b'"', b'\n', window) {
+        match window.get(at) {
+            Some(b'"') => quoted = !quoted,
+            _ if !quoted => return Some(start + at),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Cuts `body` into about `parts` pieces that end at line ends.
@@ -805,6 +1126,99 @@ mod tests {
         assert_eq!(chunks.iter().map(|c| c.1).sum::<u64>(), 2_500_000);
         assert_eq!(chunks[0].0, Some(b"c0".as_slice()));
         assert!(data.len() > 2 * (8 << 20));
+    }
+
+    #[test]
+    fn a_record_over_several_lines_is_skipped_whole() {
+        let csv = "id,v\na,1\n\"b\n\nx\",2\nc,3\n";
+        let f = CsvFile::from_bytes("t.csv", csv.as_bytes().to_vec(), b',').unwrap();
+        let err = f
+            .rows(&CsvOptions::default(), |r| Ok(r.text(0)?.into_owned()))
+            .unwrap_err();
+        assert!(err.to_string().starts_with("t.csv:3: "), "{err}");
+        let opts = CsvOptions {
+            skip_invalid: true,
+            ..CsvOptions::default()
+        };
+        let (rows, report) = f.rows(&opts, |r| Ok(r.text(0)?.into_owned())).unwrap();
+        assert_eq!(rows, ["a", "c"]);
+        assert_eq!(report.skipped, 1);
+        assert_eq!(report.first[0].line, 3);
+        assert!(
+            report.first[0].reason.contains("spans 3 lines"),
+            "{report:?}"
+        );
+        // a quote that never closes skips only its line
+        let csv = "id,v\na,1\n\"b,2\nc,3\n";
+        let f = CsvFile::from_bytes("t.csv", csv.as_bytes().to_vec(), b',').unwrap();
+        let (rows, report) = f.rows(&opts, |r| Ok(r.text(0)?.into_owned())).unwrap();
+        assert_eq!(rows, ["a", "c"]);
+        assert_eq!(report.skipped, 1);
+    }
+
+    /// A record skipped whole that runs over a chunk's end: the next chunk starts
+    /// after it (two threads, the record across the cut between their chunks).
+    #[test]
+    fn a_skipped_record_across_chunks() {
+        let half: String = (0..300_000).map(|i| format!("c{i},1\n")).collect();
+        let record = format!("\"open,{}more\",1\n", "\n".repeat(50));
+        let csv = format!("id,v\n{half}{record}{half}");
+        let f = CsvFile::from_bytes("t.csv", csv.into_bytes(), b',').unwrap();
+        let (_, body) = f.body();
+        let bounds = chunk_bounds(body, 2);
+        let cut = bounds[0].1;
+        assert!(cut > half.len() && cut < half.len() + record.len(), "{cut}");
+        let opts = CsvOptions {
+            skip_invalid: true,
+            ..CsvOptions::default()
+        };
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let (rows, report) = pool
+            .install(|| f.rows(&opts, |r| Ok(r.text(0)?.into_owned())))
+            .unwrap();
+        assert_eq!(rows.len(), 600_000);
+        assert!(rows.iter().all(|r| r.starts_with('c')), "a phantom row");
+        assert_eq!(report.skipped, 1);
+        assert_eq!(report.first[0].line, 300_002);
+    }
+
+    #[test]
+    fn duplicate_header_names_are_refused() {
+        let err = CsvFile::from_bytes("t.csv", b"id,amount,amount\n".to_vec(), b',').unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "t.csv: the header names column 'amount' twice (columns 2 and 3): rename one"
+        );
+        // blank names (trailing delimiters) are not names
+        assert!(CsvFile::from_bytes("t.csv", b"id,,\n".to_vec(), b',').is_ok());
+    }
+
+    #[test]
+    fn long_lines_are_refused_naming_the_line() {
+        let mut data = b"id,v\na,1\n".to_vec();
+        data.extend(std::iter::repeat_n(b'x', MAX_LINE_BYTES + 10));
+        let err = read_lines_bounded("-", data.as_slice()).unwrap_err();
+        assert!(err.to_string().starts_with("-:3: "), "{err}");
+        assert!(err.to_string().contains("longer than 1 MiB"), "{err}");
+        // a file in memory: also under skip_invalid
+        data.extend_from_slice(b"\nb,2\n");
+        let f = CsvFile::from_bytes("t.csv", data, b',').unwrap();
+        let opts = CsvOptions {
+            skip_invalid: true,
+            ..CsvOptions::default()
+        };
+        let err = f.rows(&opts, |r| Ok(r.raw(0).len())).unwrap_err();
+        assert!(err.to_string().starts_with("t.csv:3: "), "{err}");
+        // CR-only line ends get a hint
+        let mac = "id,v\r".repeat(MAX_LINE_BYTES / 4);
+        let err = read_lines_bounded("mac.csv", mac.as_bytes()).unwrap_err();
+        assert!(err.to_string().contains("CR only"), "{err}");
+        // a long header
+        let err = CsvFile::from_bytes("h.csv", vec![b'a'; MAX_LINE_BYTES + 1], b',').unwrap_err();
+        assert!(err.to_string().contains("longer than 1 MiB"), "{err}");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::cell::{parse_amount, DateFormat};
+use crate::cell::{parse_amount_as, AmountFormat, DateFormat};
 use crate::day::Day;
 use crate::error::{Result, SegmentsError};
 use crate::hash::Names;
@@ -54,6 +54,9 @@ pub struct LoadOptions {
     pub csv: CsvOptions,
     /// Ignore orders after this day; default: the latest order day in the data.
     pub as_of: Option<Day>,
+    /// How amounts are written: plain digits (default) or with thousands separators
+    /// and a currency sign.
+    pub amount_format: AmountFormat,
 }
 
 /// One order: its day and amount (negative for a refund).
@@ -253,11 +256,16 @@ pub(crate) fn resolve(file: &CsvFile, columns: &TransactionColumns) -> Result<Re
     })
 }
 
+/// The reason for a cell that is not UTF-8.
+pub(crate) const NOT_UTF8: &str =
+    "not valid UTF-8 (for a Shift_JIS file, set the encoding to shift_jis)";
+
 fn parse_row<'a>(
     chunk: &mut Chunk<'a>,
     rec: &Record<'a, '_>,
     cols: &Resolved,
     dates: &DateFormat,
+    amounts: AmountFormat,
 ) -> Result<(), FieldError> {
     let id = rec.raw(cols.customer).trim_ascii();
     if id.is_empty() {
@@ -265,17 +273,18 @@ fn parse_row<'a>(
     }
     // validate UTF-8 once per row (ids are stored as text)
     if std::str::from_utf8(id).is_err() {
-        return Err(FieldError::new(cols.customer, "not valid UTF-8"));
+        return Err(FieldError::new(cols.customer, NOT_UTF8));
     }
     let day = dates
         .parse(rec.raw(cols.date))
         .map_err(|r| FieldError::new(cols.date, r))?;
-    let amount = parse_amount(rec.raw(cols.amount)).map_err(|r| FieldError::new(cols.amount, r))?;
+    let amount = parse_amount_as(rec.raw(cols.amount), amounts)
+        .map_err(|r| FieldError::new(cols.amount, r))?;
     let channel = match cols.channel {
         Some(c) => {
             let raw = rec.raw(c).trim_ascii();
             if std::str::from_utf8(raw).is_err() {
-                return Err(FieldError::new(c, "not valid UTF-8"));
+                return Err(FieldError::new(c, NOT_UTF8));
             }
             (!raw.is_empty()).then_some(raw)
         }
@@ -320,7 +329,15 @@ impl Transactions {
         let (chunks, skipped) = file.fold_chunks(
             &options.csv,
             || Chunk::new(options.as_of),
-            |chunk, rec| parse_row(chunk, rec, &cols, &options.date_format),
+            |chunk, rec| {
+                parse_row(
+                    chunk,
+                    rec,
+                    &cols,
+                    &options.date_format,
+                    options.amount_format,
+                )
+            },
         )?;
         assemble(file.name(), chunks, options.as_of, skipped)?.bounded()
     }
@@ -565,7 +582,7 @@ fn assemble(
     }
     let channel_names: Vec<String> = channel_keys
         .iter()
-        .map(|k| String::from_utf8_lossy(k).into_owned())
+        .map(|k| crate::table::unescaped_text(k))
         .collect();
 
     // Scatter the rows into per-customer runs, then sort each run by day.

@@ -13,6 +13,38 @@ use ltv_core::CoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+/// Most bytes of a client's input an error message repeats.
+pub const ECHO_BYTES: usize = 200;
+
+/// `text` as an error message may repeat it: at most [`ECHO_BYTES`] bytes (cut at a
+/// character boundary, `…` added) with control characters escaped.
+pub fn clip(text: &str) -> std::borrow::Cow<'_, str> {
+    let plain = text.len() <= ECHO_BYTES && !text.chars().any(char::is_control);
+    if plain {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut end = text.len().min(ECHO_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = text.get(..end).unwrap_or_default();
+    let mut out = String::with_capacity(end + 8);
+    for c in head.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    if end < text.len() {
+        out.push('…');
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Most bytes of any error message (a library's message may quote the input).
+const MESSAGE_BYTES: usize = 2 * ECHO_BYTES;
+
 /// Everything that can go wrong in a request, each with its HTTP status.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ApiError {
@@ -90,6 +122,13 @@ pub enum ApiError {
         /// Seconds to wait before retrying, sent as `Retry-After`.
         retry_after_s: u64,
     },
+    /// 503: the request bodies in flight hold the whole in-flight body budget
+    /// (`--max-inflight-body-mb`); retry after a moment.
+    #[error("the server holds too many request bodies at once: retry in {retry_after_s} s")]
+    Overloaded {
+        /// Seconds to wait before retrying, sent as `Retry-After`.
+        retry_after_s: u64,
+    },
     /// 503: the request took longer than the configured timeout.
     #[error("the request took longer than {limit_s} s (--request-timeout-s)")]
     Timeout {
@@ -116,7 +155,9 @@ impl ApiError {
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::Busy { .. } | ApiError::Timeout { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Busy { .. } | ApiError::Overloaded { .. } | ApiError::Timeout { .. } => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -134,6 +175,7 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::UnsupportedMediaType { .. } => "unsupported_media_type",
             ApiError::Busy { .. } => "busy",
+            ApiError::Overloaded { .. } => "overloaded",
             ApiError::Timeout { .. } => "timeout",
             ApiError::Internal => "internal",
         }
@@ -153,11 +195,20 @@ impl ApiError {
             } => (field.clone(), *line, *column),
             _ => (None, None, None),
         };
+        let mut message = self.to_string();
+        if message.len() > MESSAGE_BYTES {
+            let mut end = MESSAGE_BYTES;
+            while !message.is_char_boundary(end) {
+                end -= 1;
+            }
+            message.truncate(end);
+            message.push('…');
+        }
         ErrorBody {
             error: ErrorDetail {
                 code: self.code().to_owned(),
-                message: self.to_string(),
-                field,
+                message,
+                field: field.map(|f| clip(&f).into_owned()),
                 line,
                 column,
             },
@@ -168,7 +219,7 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = (self.status(), Json(self.body())).into_response();
-        if let ApiError::Busy { retry_after_s } = self {
+        if let ApiError::Busy { retry_after_s } | ApiError::Overloaded { retry_after_s } = self {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_s));
@@ -396,7 +447,9 @@ pub struct ErrorDetail {
     /// Stable machine-readable code: `out_of_range`, `invalid_value`, `overflow`,
     /// `unknown_initiative`, `malformed_json`, `malformed_body`, `inexact_number`,
     /// `invalid_json`, `invalid_query`, `invalid_data`, `not_found`, `method_not_allowed`, `payload_too_large`,
-    /// `unsupported_media_type`, `busy`, `timeout`, `internal`.
+    /// `unsupported_media_type`, `busy`, `overloaded`, `timeout`, `internal`, and for
+    /// requests that are not valid HTTP `bad_request`, `uri_too_long`,
+    /// `headers_too_large`.
     pub code: String,
     /// What is wrong, in one lower-case line.
     pub message: String,
@@ -434,6 +487,25 @@ mod tests {
         let response = ApiError::Busy { retry_after_s: 2 }.into_response();
         assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(response.headers()[header::RETRY_AFTER], "2");
+    }
+
+    #[test]
+    fn messages_repeat_little_of_the_input() {
+        let long = "é".repeat(5_000);
+        let body = ApiError::InvalidJson {
+            message: format!("unknown field `{long}`"),
+            field: Some(long.clone()),
+        }
+        .body()
+        .error;
+        assert!(
+            body.message.len() <= MESSAGE_BYTES + 3,
+            "{}",
+            body.message.len()
+        );
+        assert!(body.field.unwrap().len() <= ECHO_BYTES + 3);
+        assert_eq!(clip("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
+        assert_eq!(clip("plain"), "plain");
     }
 
     #[test]

@@ -27,12 +27,14 @@
 //! ```
 #![warn(missing_docs)]
 
+mod budget;
 mod error;
 pub mod extract;
 mod layers;
 pub mod openapi;
 mod pool;
 mod routes;
+mod serve;
 mod state;
 
 use std::sync::Arc;
@@ -41,10 +43,12 @@ use axum::http::header;
 use axum::routing::get;
 use axum::Router;
 
+pub use budget::{BodyBudget, BodyPermit};
 pub use error::{ApiError, ErrorBody, ErrorDetail};
 pub use layers::with_layers;
 pub use pool::{HeavyPool, RETRY_AFTER_S};
-pub use state::{AppState, Limits};
+pub use serve::{default_max_connections, serve, ServeOptions, MAX_HEADER_BYTES};
+pub use state::{AppState, BodyLimits, Limits};
 
 /// The service: every endpoint, `/openapi.json`, the fallbacks and the middleware.
 pub fn router(state: AppState) -> Router {

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use ltv_server::{router, AppState, Limits};
+use ltv_server::{router, serve, AppState, BodyLimits, Limits, ServeOptions};
 use tracing_subscriber::filter::LevelFilter;
 
 /// The ltv engine as an HTTP service: LTV, unit economics, segments, forecasts, plans.
@@ -30,6 +30,20 @@ struct Args {
     #[arg(long, env = "LTV_REQUEST_TIMEOUT_S", default_value_t = 60,
           value_parser = clap::value_parser!(u64).range(1..))]
     request_timeout_s: u64,
+    /// Longest a client may take to send a request's headers, and longest an idle
+    /// keep-alive connection stays open, in seconds (>= 1).
+    #[arg(long, env = "LTV_HEADER_TIMEOUT_S", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    header_timeout_s: u64,
+    /// Connections open at once; one more is answered 503 and closed. Default: 512, or
+    /// fewer when the open-files limit (`ulimit -n`) is lower.
+    #[arg(long, env = "LTV_MAX_CONNECTIONS", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    max_connections: Option<u32>,
+    /// Request bodies held in memory at once, all requests together, in MiB (at least
+    /// --max-body-mb); a body that does not fit is answered 503 at once.
+    #[arg(long, env = "LTV_MAX_INFLIGHT_BODY_MB", default_value_t = 512,
+          value_parser = clap::value_parser!(u32).range(1..=1_048_576))]
+    max_inflight_body_mb: u32,
     /// Heavy jobs (CSV analyses, forecasts) running at once; beyond it, 503. Default: one per core.
     #[arg(long, env = "LTV_HEAVY_JOBS", value_parser = clap::value_parser!(u32).range(1..=1024))]
     heavy_jobs: Option<u32>,
@@ -74,6 +88,18 @@ fn run(args: &Args) -> Result<()> {
     if let Some(jobs) = args.heavy_jobs {
         limits.heavy_jobs = usize::try_from(jobs)?;
     }
+    let body_limits = BodyLimits {
+        in_flight_bytes: usize::try_from(args.max_inflight_body_mb)? * 1024 * 1024,
+        ..BodyLimits::default()
+    };
+    let mut serve_options = ServeOptions {
+        header_timeout: Duration::from_secs(args.header_timeout_s),
+        ..ServeOptions::default()
+    };
+    if let Some(n) = args.max_connections {
+        serve_options.max_connections = usize::try_from(n)?;
+    }
+    let state = AppState::with_body_limits(limits, body_limits);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -87,10 +113,12 @@ fn run(args: &Args) -> Result<()> {
             max_body_bytes = limits.max_body_bytes,
             request_timeout_s = args.request_timeout_s,
             heavy_jobs = limits.heavy_jobs,
+            header_timeout_s = args.header_timeout_s,
+            max_connections = serve_options.max_connections,
+            max_inflight_body_bytes = state.body_limits().in_flight_bytes,
             "ltv-server listening"
         );
-        axum::serve(listener, router(AppState::new(limits)))
-            .with_graceful_shutdown(shutdown_signal())
+        serve(listener, router(state), serve_options, shutdown_signal())
             .await
             .context("serving")?;
         tracing::info!("ltv-server stopped");

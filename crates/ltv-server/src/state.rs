@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use crate::budget::BodyBudget;
 use crate::pool::HeavyPool;
 
 /// Limits of the service, from the command line (see `ltv-server --help`).
@@ -26,20 +27,69 @@ impl Default for Limits {
     }
 }
 
+/// How much request-body memory the service holds (see [`crate::BodyBudget`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BodyLimits {
+    /// Bytes of request bodies held in memory at once, all requests together
+    /// (`--max-inflight-body-mb`); at least the largest body.
+    pub in_flight_bytes: usize,
+    /// Largest body of the small JSON endpoints (calc, cac, unit economics, levers):
+    /// their inputs are a few numbers.
+    pub small_json_bytes: usize,
+    /// Largest initiatives document (`/v1/plan`, `/v1/roi`), as the CLI's cap on an
+    /// initiatives file.
+    pub document_bytes: usize,
+}
+
+impl Default for BodyLimits {
+    /// 512 MiB in flight, 64 KiB small JSON bodies, 8 MiB documents.
+    fn default() -> Self {
+        BodyLimits {
+            in_flight_bytes: 512 * 1024 * 1024,
+            small_json_bytes: 64 * 1024,
+            document_bytes: 8 * 1024 * 1024,
+        }
+    }
+}
+
 /// Shared, cheaply cloned state of the router.
 #[derive(Debug, Clone)]
 pub struct AppState {
     limits: Limits,
+    body_limits: BodyLimits,
     pool: HeavyPool,
+    budget: BodyBudget,
 }
 
 impl AppState {
-    /// State with these limits and a heavy-job pool of `limits.heavy_jobs` slots.
+    /// State with these limits and a heavy-job pool of `limits.heavy_jobs` slots, and
+    /// the default [`BodyLimits`].
     pub fn new(limits: Limits) -> Self {
+        AppState::with_body_limits(limits, BodyLimits::default())
+    }
+
+    /// State with these limits; the in-flight budget is at least the largest body.
+    pub fn with_body_limits(limits: Limits, body_limits: BodyLimits) -> Self {
+        let body_limits = BodyLimits {
+            in_flight_bytes: body_limits.in_flight_bytes.max(limits.max_body_bytes),
+            ..body_limits
+        };
         AppState {
             pool: HeavyPool::new(limits.heavy_jobs),
+            budget: BodyBudget::new(body_limits.in_flight_bytes),
             limits,
+            body_limits,
         }
+    }
+
+    /// The body limits.
+    pub fn body_limits(&self) -> &BodyLimits {
+        &self.body_limits
+    }
+
+    /// The in-flight body budget.
+    pub fn budget(&self) -> &BodyBudget {
+        &self.budget
     }
 
     /// The configured limits.

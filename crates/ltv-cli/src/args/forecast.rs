@@ -113,7 +113,8 @@ pub struct ClvArgs {
 }
 
 fn day(raw: &str) -> Result<Day, String> {
-    raw.parse::<Day>()
+    // YYYY-MM-DD, or as the command line's --date-format says
+    super::transactions::day(raw)
 }
 
 /// `ltv forecast retention`.

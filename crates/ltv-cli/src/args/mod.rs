@@ -15,7 +15,7 @@ mod measure;
 mod plan;
 mod report;
 mod saas;
-mod transactions;
+pub(crate) mod transactions;
 mod unit;
 
 pub use calc::*;
@@ -34,6 +34,15 @@ pub struct Cli {
     /// What to compute.
     #[command(subcommand)]
     pub command: Command,
+    /// CSV output: write ids and names as they are. By default a text cell that a
+    /// spreadsheet would run as a formula (starting with =, +, -, @, a tab or CR, and
+    /// not a number) gets a ' in front.
+    #[arg(long, global = true)]
+    pub raw_csv: bool,
+    /// Output for Excel: a UTF-8 byte-order mark and CRLF line ends, so Excel (also
+    /// Japanese Excel) opens `--format csv` output with the right characters.
+    #[arg(long, global = true)]
+    pub excel: bool,
 }
 
 /// The subcommands.

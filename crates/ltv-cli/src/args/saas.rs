@@ -69,6 +69,10 @@ pub struct SaasArgs {
     /// Field delimiter: one character, or `tab`.
     #[arg(long, value_name = "CHAR", default_value = ",", value_parser = delimiter)]
     pub delimiter: u8,
+    /// Character encoding of the file: utf-8, shift_jis (= cp932) or auto (a
+    /// byte-order mark, else UTF-8, else Shift_JIS).
+    #[arg(long, value_name = "ENCODING", default_value = "auto", value_parser = |s: &str| s.parse::<ltv_segments::Encoding>())]
+    pub encoding: ltv_segments::Encoding,
     /// Skip rows with a bad value (reported on stderr) instead of stopping.
     #[arg(long)]
     pub skip_invalid: bool,

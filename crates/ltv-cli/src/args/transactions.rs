@@ -2,9 +2,12 @@
 //! `rfm`, `cohort`, `channels`, `drivers`, and the forecast commands), and the flags of
 //! the segment commands.
 
+use std::cell::RefCell;
+
 use clap::{Args, ValueEnum};
 use ltv_segments::{
-    CohortKey, CohortMetric, CsvOptions, DateFormat, Day, LoadOptions, TransactionColumns,
+    AmountFormat, CohortKey, CohortMetric, CsvOptions, DateFormat, Day, Encoding, LoadOptions,
+    TransactionColumns,
 };
 
 /// The transactions input: `FILE` plus the reading flags ([`ReadArgs`]). Flatten it
@@ -51,10 +54,19 @@ pub struct ReadArgs {
     /// Skip rows with a bad value (reported on stderr) instead of stopping.
     #[arg(long)]
     pub skip_invalid: bool,
-    /// Analyse as of this date (YYYY-MM-DD); later orders are ignored [default: the
-    /// latest order date in the file].
+    /// Analyse as of this date (YYYY-MM-DD, or as --date-format says); later orders are
+    /// ignored [default: the latest order date in the file].
     #[arg(long, value_name = "DATE", value_parser = day)]
     pub as_of: Option<Day>,
+    /// Character encoding of the file: utf-8, shift_jis (= cp932, what Japanese Excel
+    /// saves) or auto (a byte-order mark, else UTF-8, else Shift_JIS).
+    #[arg(long, value_name = "ENCODING", default_value = "auto", value_parser = encoding)]
+    pub encoding: Encoding,
+    /// How amounts are written: plain (`-1234.50`) or grouped, which also reads
+    /// thousands separators and a currency sign (`9,800`, `¥9,800`, `9,800円`,
+    /// `$1,234.50`).
+    #[arg(long, value_name = "FORMAT", default_value = "plain", value_parser = amount_format)]
+    pub amount_format: AmountFormat,
 }
 
 impl ReadArgs {
@@ -73,6 +85,7 @@ impl ReadArgs {
                 progress,
             },
             as_of: self.as_of,
+            amount_format: self.amount_format,
         }
     }
 }
@@ -238,6 +251,80 @@ pub(crate) fn delimiter(raw: &str) -> Result<u8, String> {
     ltv_segments::parse_delimiter(raw)
 }
 
-fn day(raw: &str) -> Result<Day, String> {
-    raw.parse::<Day>()
+fn encoding(raw: &str) -> Result<Encoding, String> {
+    raw.parse()
+}
+
+fn amount_format(raw: &str) -> Result<AmountFormat, String> {
+    raw.parse()
+}
+
+thread_local! {
+    /// The `--date-format` of the command line being parsed (see [`day`]).
+    static DATE_FORMAT: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Remembers the `--date-format` of `args` while they are parsed, so that date flags
+/// (`--as-of`, `--calibration-end`) read dates as the file's dates are read.
+pub(crate) fn with_date_format<T>(args: &[std::ffi::OsString], parse: impl FnOnce() -> T) -> T {
+    let mut pattern = None;
+    let mut it = args.iter().filter_map(|a| a.to_str());
+    while let Some(arg) = it.next() {
+        if arg == "--date-format" {
+            pattern = it.next().map(str::to_owned);
+        } else if let Some(p) = arg.strip_prefix("--date-format=") {
+            pattern = Some(p.to_owned());
+        }
+    }
+    DATE_FORMAT.with(|f| *f.borrow_mut() = pattern);
+    let parsed = parse();
+    DATE_FORMAT.with(|f| *f.borrow_mut() = None);
+    parsed
+}
+
+/// A date flag: YYYY-MM-DD, or a date in the command line's `--date-format`.
+pub(crate) fn day(raw: &str) -> Result<Day, String> {
+    match raw.parse::<Day>() {
+        Ok(day) => Ok(day),
+        Err(iso) => {
+            let pattern = DATE_FORMAT.with(|f| f.borrow().clone());
+            match pattern {
+                Some(p) => DateFormat::from_option(Some(&p))
+                    .parse(raw.as_bytes())
+                    .map_err(|e| format!("'{}': {e}", crate::error::clip(raw))),
+                None => {
+                    let fits = ltv_segments::guess_date_formats(raw.as_bytes());
+                    match fits.first() {
+                        Some(p) => Err(format!("{iso} (with --date-format '{p}' it reads)")),
+                        None => Err(iso),
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_flags_read_the_command_lines_date_format() {
+        let args: Vec<std::ffi::OsString> = ["ltv", "rfm", "x.csv", "--date-format", "%d/%m/%Y"]
+            .map(Into::into)
+            .to_vec();
+        let day_of = |raw: &str| with_date_format(&args, || day(raw));
+        assert_eq!(
+            day_of("31/12/2024"),
+            Ok(Day::from_ymd(2024, 12, 31).unwrap())
+        );
+        assert_eq!(
+            day_of("2024-12-31"),
+            Ok(Day::from_ymd(2024, 12, 31).unwrap())
+        );
+        assert!(day_of("12/31/2024").is_err());
+        // without --date-format, the error names the format that reads the value
+        let err = with_date_format(&[], || day("2024/12/31")).unwrap_err();
+        assert!(err.contains("--date-format '%Y/%m/%d'"), "{err}");
+    }
 }

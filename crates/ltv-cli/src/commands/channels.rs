@@ -19,9 +19,19 @@ pub fn run(args: &ChannelsArgs, out: &mut dyn Write) -> Result<()> {
     }
     let mut options = args.measure.options();
     options.horizon_months = args.horizon_months;
-    let m = baseline::measured(&tx, args.measure.cac.as_deref(), &options, true)?;
-    let report = m.channels_report();
-    let c = &m.currency;
+    let spend = args
+        .measure
+        .cac
+        .as_deref()
+        .map(baseline::read_cac)
+        .transpose()?;
+    let report =
+        ltv_planner::channels(&tx, spend.as_ref(), &options).map_err(crate::error::measure)?;
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
+    let currency = ltv_core::Currency::parse(&options.currency).map_err(crate::error::core)?;
+    let c = &currency;
     let opt = |v: Option<Decimal>| v.map(|d| d.to_string()).unwrap_or_default();
     let text = match args.format.format {
         TableFormat::Json => output::json(&report)?,

@@ -15,7 +15,7 @@ pub fn run(args: &CohortArgs, out: &mut dyn Write) -> Result<()> {
     let matrix = cohorts(&tx, args.by.into(), args.metric.into())?;
     let text = match args.format.format {
         TableFormat::Json => output::json(&matrix)?,
-        TableFormat::Csv => matrix.to_csv(),
+        TableFormat::Csv => matrix.to_csv_with(super::csv_out::is_raw()),
         TableFormat::Text => {
             let mut header = vec!["cohort".to_string(), "size".to_string()];
             header.extend((0..matrix.periods).map(|k| k.to_string()));

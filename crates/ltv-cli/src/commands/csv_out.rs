@@ -1,4 +1,6 @@
-//! Writing CSV output: fields quoted only when needed, exact decimals.
+//! Writing CSV output: fields quoted only when needed, exact decimals, and text that
+//! a spreadsheet would run as a formula (`=HYPERLINK(…)`, `@SUM(…)`) neutralised with
+//! a `'` in front unless `--raw-csv` ([`ltv_segments::csv_field`]).
 //!
 //! Besides [`field`] (one field as text), byte-level pieces for large tables:
 //! [`push_field`], [`push_int`] and [`push_decimal`] append to a row buffer exactly
@@ -6,17 +8,27 @@
 //! [`write_rows`] formats rows in parallel, in order, a few chunks at a time.
 
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use ltv_core::Decimal;
 use rayon::prelude::*;
 
-/// A CSV field: quoted (with `"` doubled) when it contains a delimiter, quote or line end.
+/// `--raw-csv`: write text fields as they are (set once per run, before any output).
+static RAW: AtomicBool = AtomicBool::new(false);
+
+/// Sets `--raw-csv` for the fields written from now on.
+pub(crate) fn set_raw(raw: bool) {
+    RAW.store(raw, Ordering::Relaxed);
+}
+
+pub(crate) fn is_raw() -> bool {
+    RAW.load(Ordering::Relaxed)
+}
+
+/// A CSV field: a formula-like text neutralised (unless `--raw-csv`), quoted (with
+/// `"` doubled) when it contains a delimiter, quote or line end.
 pub(crate) fn field(s: &str) -> std::borrow::Cow<'_, str> {
-    if needs_quotes(s) {
-        std::borrow::Cow::Owned(format!("\"{}\"", s.replace('"', "\"\"")))
-    } else {
-        std::borrow::Cow::Borrowed(s)
-    }
+    ltv_segments::csv_field(s, is_raw())
 }
 
 fn needs_quotes(s: &str) -> bool {
@@ -25,6 +37,10 @@ fn needs_quotes(s: &str) -> bool {
 
 /// Appends [`field`]`(s)`.
 pub(crate) fn push_field(buf: &mut Vec<u8>, s: &str) {
+    if !is_raw() && ltv_segments::is_formula_like(s) {
+        buf.extend_from_slice(field(s).as_bytes());
+        return;
+    }
     if needs_quotes(s) {
         buf.push(b'"');
         for b in s.bytes() {
@@ -74,6 +90,55 @@ pub(crate) fn push_decimal(buf: &mut Vec<u8>, d: Decimal) {
     }
 }
 
+/// `--excel`: a UTF-8 byte-order mark before the output and CRLF line ends, what
+/// Excel needs to open a CSV file as UTF-8 (Japanese Excel otherwise reads it as
+/// Shift_JIS).
+pub(crate) struct Excel<'a> {
+    out: &'a mut dyn Write,
+    started: bool,
+    /// The last byte written was a CR (a CRLF in the output stays one).
+    after_cr: bool,
+}
+
+impl<'a> Excel<'a> {
+    pub(crate) fn new(out: &'a mut dyn Write) -> Self {
+        Excel {
+            out,
+            started: false,
+            after_cr: false,
+        }
+    }
+
+    /// Flushes what was written.
+    pub(crate) fn finish(mut self) -> anyhow::Result<()> {
+        self.flush()?;
+        Ok(())
+    }
+}
+
+impl Write for Excel<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if !self.started {
+            self.out.write_all(b"\xEF\xBB\xBF")?;
+            self.started = true;
+        }
+        let mut converted = Vec::with_capacity(buf.len() + buf.len() / 16);
+        for &b in buf {
+            if b == b'\n' && !self.after_cr {
+                converted.push(b'\r');
+            }
+            converted.push(b);
+            self.after_cr = b == b'\r';
+        }
+        self.out.write_all(&converted)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
 /// Rows per chunk formatted by one task.
 const CHUNK_ROWS: usize = 32 * 1024;
 
@@ -109,6 +174,39 @@ pub(crate) fn write_rows(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn excel_output_has_a_bom_and_crlf() {
+        let mut out = Vec::new();
+        let mut excel = Excel::new(&mut out);
+        excel.write_all(b"a,b\n1,2\r\n").unwrap();
+        excel.write_all(b"\"x\ny\",3\n").unwrap();
+        excel.finish().unwrap();
+        assert_eq!(out, b"\xEF\xBB\xBFa,b\r\n1,2\r\n\"x\r\ny\",3\r\n");
+    }
+
+    #[test]
+    fn formulas_are_neutralised() {
+        for (text, want) in [
+            (
+                "=HYPERLINK(\"http://x\")",
+                "\"'=HYPERLINK(\"\"http://x\"\")\"",
+            ),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("-2+3+cmd", "'-2+3+cmd"),
+            ("\tx", "'\tx"),
+            ("-12.50", "-12.50"),
+            ("+3", "+3"),
+            ("1e5", "1e5"),
+            ("plain", "plain"),
+        ] {
+            assert_eq!(super::field(text), want, "{text}");
+            let mut buf = Vec::new();
+            push_field(&mut buf, text);
+            assert_eq!(String::from_utf8(buf).unwrap(), want, "{text}");
+        }
+    }
 
     #[test]
     fn quotes_when_needed() {
@@ -180,7 +278,7 @@ mod tests {
         }
 
         #[test]
-        fn field_bytes_match_field(s in "[a-z,\"\\n\\r é]{0,12}") {
+        fn field_bytes_match_field(s in "[-=+@a-z0-9.,\"\\n\\r\\t é]{0,12}") {
             let mut buf = Vec::new();
             push_field(&mut buf, &s);
             prop_assert_eq!(String::from_utf8(buf).unwrap(), field(&s).into_owned());

@@ -4,7 +4,7 @@
 use std::io::{IsTerminal, Write};
 
 use anyhow::Result;
-use ltv_segments::{CustomerTable, Day, SkipReport, Transactions};
+use ltv_segments::{CsvFile, CustomerTable, Day, SkipReport, Transactions};
 
 use crate::args::{ReadArgs, TransactionArgs};
 
@@ -17,7 +17,11 @@ pub(crate) fn transactions(args: &TransactionArgs) -> Result<Transactions> {
 /// Loads `file` with the reading flags `args`, reporting as [`transactions`] does.
 pub(crate) fn read(file: &str, args: &ReadArgs) -> Result<Transactions> {
     let tx = with_progress(
-        |options| Transactions::open(file, args.delimiter, options),
+        |options| {
+            let csv = CsvFile::open_encoded(file, args.delimiter, args.encoding)?;
+            encoding_note(&csv);
+            Transactions::load(&csv, options)
+        },
         args,
     )?;
     notes(tx.skip_report(), tx.rows_after_as_of(), tx.as_of());
@@ -29,11 +33,26 @@ pub(crate) fn read(file: &str, args: &ReadArgs) -> Result<Transactions> {
 pub(crate) fn customer_table(args: &TransactionArgs) -> Result<CustomerTable> {
     let read = &args.read;
     let table = with_progress(
-        |options| CustomerTable::open(&args.file, read.delimiter, options),
+        |options| {
+            let csv = CsvFile::open_encoded(&args.file, read.delimiter, read.encoding)?;
+            encoding_note(&csv);
+            CustomerTable::load(&csv, options)
+        },
         read,
     )?;
     notes(table.skip_report(), table.rows_after_as_of(), table.as_of());
     Ok(table)
+}
+
+/// Says on stderr when a file was not UTF-8 (read as Shift_JIS, UTF-16).
+fn encoding_note(csv: &CsvFile) {
+    if csv.encoding() != "UTF-8" {
+        eprintln!(
+            "note: read {} as {}",
+            crate::error::clip(csv.name()),
+            csv.encoding()
+        );
+    }
 }
 
 /// Runs `load` with a progress bar on stderr when it is a terminal.
@@ -54,7 +73,11 @@ fn with_progress<T>(
 fn notes(skipped: &SkipReport, rows_after_as_of: u64, as_of: Day) {
     let report = skipped.describe();
     if !report.is_empty() {
-        eprintln!("warning: {report}");
+        let lines: Vec<String> = report
+            .lines()
+            .map(|l| crate::error::printable(l).into_owned())
+            .collect();
+        eprintln!("warning: {}", lines.join("\n"));
     }
     if rows_after_as_of > 0 {
         eprintln!("note: ignored {rows_after_as_of} order(s) after the as-of date {as_of}");

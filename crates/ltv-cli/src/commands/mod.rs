@@ -28,7 +28,17 @@ use crate::args::{Cli, Command};
 
 /// Runs the parsed command, writing its data output to `out`.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
-    match cli.command {
+    csv_out::set_raw(cli.raw_csv);
+    if cli.excel {
+        let mut excel = csv_out::Excel::new(out);
+        run_command(cli.command, &mut excel)?;
+        return excel.finish();
+    }
+    run_command(cli.command, out)
+}
+
+fn run_command(command: Command, out: &mut dyn Write) -> Result<()> {
+    match command {
         Command::Calc(model) => calc::run(model, out),
         Command::Cac(args) => cac::run(&args, out),
         Command::UnitEconomics(args) => unit_economics::run(&args, out),

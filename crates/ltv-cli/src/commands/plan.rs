@@ -223,8 +223,26 @@ fn render_text(r: &PlanReport) -> String {
     format!("{}\n{}\n{}\n", t.render(), notes(r), r.summary)
 }
 
+/// Text from the file (a name, a team) as inert Markdown on one line: line breaks
+/// and other control characters become spaces, Markdown's punctuation and `|` are
+/// backslash-escaped, and `<`, `>`, `&` are entities, so a name cannot break the
+/// table, start a list or pass HTML through.
 fn md_cell(s: &str) -> String {
-    s.replace('|', "\\|")
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '|' | '`' | '*' | '_' | '[' | ']' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The Markdown table; headings, payback and flags follow `--lang`.
@@ -258,6 +276,24 @@ fn render_md(r: &PlanReport) -> String {
     for line in notes.lines() {
         s.push_str(&format!("- {}\n", md_cell(line)));
     }
-    s.push_str(&format!("\n{}\n", r.summary));
+    s.push('\n');
+    for line in r.summary.lines() {
+        s.push_str(&md_cell(line));
+        s.push('\n');
+    }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::md_cell;
+
+    #[test]
+    fn markdown_cells_are_inert() {
+        assert_eq!(
+            md_cell("a|b\n<script>x</script> *y* [z](u)"),
+            "a\\|b &lt;script&gt;x&lt;/script&gt; \\*y\\* \\[z\\](u)"
+        );
+        assert_eq!(md_cell("Onboarding programme"), "Onboarding programme");
+    }
 }

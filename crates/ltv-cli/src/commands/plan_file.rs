@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, Result};
 use ltv_planner::{MeasureOptions, PlanError, PlanFile};
 
 use crate::args::ReadArgs;
@@ -46,8 +46,10 @@ pub fn with_data(path: &Path, file: PlanFile, data: Option<Data<'_>>) -> Result<
     file.with_baseline(m.baseline).map_err(|e| error(path, e))
 }
 
+/// The file's text, at most [`ltv_segments::MAX_TEXT_FILE_BYTES`].
 fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+    ltv_segments::read_text_file(&path.display().to_string(), "an initiatives file")
+        .map_err(crate::error::segments)
 }
 
 /// Reads a `.toml` or `.json` file (by extension; anything else is read as TOML), or a

@@ -11,14 +11,14 @@ use ltv_saas::{
     LtvBasis, MonthMetrics, MrrColumns, MrrReadOptions, MrrTable, SaasError, SaasOptions,
     SaasReport,
 };
-use ltv_segments::{CsvFile, CsvOptions, DateFormat};
+use ltv_segments::{CsvFile, CsvOptions, DateFormat, SkipReport};
 
 use crate::args::{SaasArgs, SaasInput, TableFormat};
 use crate::error;
 use crate::output::{self, KvTable, Table};
 
 pub fn run(args: &SaasArgs, out: &mut dyn Write) -> Result<()> {
-    let table = load(args)?;
+    let (table, skipped) = load(args)?;
     let options = SaasOptions {
         from: args.from,
         to: args.to,
@@ -27,14 +27,16 @@ pub fn run(args: &SaasArgs, out: &mut dyn Write) -> Result<()> {
         lifetime_cap: args.lifetime_cap,
     };
     let text = if args.cohorts {
-        let matrix = cohorts(&table, &options).map_err(saas_error)?;
+        let mut matrix = cohorts(&table, &options).map_err(saas_error)?;
+        matrix.skipped = skipped;
         match args.format.format {
             TableFormat::Json => output::json(&matrix)?,
             TableFormat::Text => cohort_text(&matrix),
             TableFormat::Csv => cohort_csv(&matrix),
         }
     } else {
-        let report = analyze(&table, &options).map_err(saas_error)?;
+        let mut report = analyze(&table, &options).map_err(saas_error)?;
+        report.skipped = skipped;
         match args.format.format {
             TableFormat::Json => output::json(&report)?,
             TableFormat::Text => report_text(&report),
@@ -45,8 +47,9 @@ pub fn run(args: &SaasArgs, out: &mut dyn Write) -> Result<()> {
 }
 
 /// Flags → reader options → the monthly MRR table; skipped rows are reported on stderr.
-fn load(args: &SaasArgs) -> Result<MrrTable> {
-    let file = CsvFile::open(&args.file, args.delimiter).map_err(error::segments)?;
+fn load(args: &SaasArgs) -> Result<(MrrTable, SkipReport)> {
+    let file = CsvFile::open_encoded(&args.file, args.delimiter, args.encoding)
+        .map_err(error::segments)?;
     let csv = CsvOptions {
         skip_invalid: args.skip_invalid,
         progress: None,
@@ -85,9 +88,13 @@ fn load(args: &SaasArgs) -> Result<MrrTable> {
     .map_err(saas_error)?;
     let report = skipped.describe();
     if !report.is_empty() {
-        eprintln!("warning: {report}");
+        let lines: Vec<String> = report
+            .lines()
+            .map(|l| crate::error::printable(l).into_owned())
+            .collect();
+        eprintln!("warning: {}", lines.join("\n"));
     }
-    Ok(table)
+    Ok((table, skipped))
 }
 
 /// Option errors name the flag (`--margin`, `--churn-window`, `--lifetime-cap`).

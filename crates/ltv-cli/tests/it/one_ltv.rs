@@ -354,3 +354,64 @@ fn measurement_errors_name_the_flag() {
     assert!(err.contains("churn cannot be estimated"), "{err}");
     assert!(err.contains("(--inactive-days)"), "{err}");
 }
+
+#[test]
+fn skipped_rows_travel_with_the_report_and_the_channels() {
+    let dir = std::env::temp_dir().join(format!("ltv-skip-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("orders.csv");
+    let mut text = std::fs::read_to_string(SAMPLE).unwrap();
+    text.push_str("x1,2024-13-01,10,ads\n");
+    std::fs::write(&path, text).unwrap();
+    let file = path.to_str().unwrap();
+    let j = report_json(&[file, "--skip-invalid", "--margin", "0.4"]);
+    assert_eq!(j["skipped"]["rows"], 1);
+    assert!(
+        j["warnings"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("skipped 1 invalid row:"),
+        "{}",
+        j["warnings"]
+    );
+    let channels: Value = serde_json::from_str(&ok(&[
+        "channels",
+        file,
+        "--skip-invalid",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(channels["skipped"]["rows"], 1);
+    let drivers: Value = serde_json::from_str(&ok(&[
+        "drivers",
+        file,
+        "--skip-invalid",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(drivers["skipped"]["rows"], 1);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn channels_without_any_churn_say_why_instead_of_failing() {
+    let dir = std::env::temp_dir().join(format!("ltv-nochurn-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("orders.csv");
+    std::fs::write(
+        &path,
+        "customer_id,order_date,amount,channel\na,2024-01-01,10,ads\nb,2024-01-02,20,seo\n",
+    )
+    .unwrap();
+    let run = ltv(&["channels", path.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let j: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert!(j["channels"][0]["ltv"].is_null());
+    assert!(j["warnings"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("no customer has been inactive for more than 90 days yet, so churn, and so no LTV, LTV/CAC or band, can be measured"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

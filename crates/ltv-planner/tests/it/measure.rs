@@ -95,7 +95,10 @@ fn worked_example() {
         ]
     );
     // the channels table of `ltv channels` is the same rows
-    assert_eq!(m.channels_report().channels, m.channels);
+    assert_eq!(
+        channels(&tx(), Some(&s), &options("0.5")).unwrap().channels,
+        m.channels
+    );
     // every warning has a Japanese text
     assert!(m.warnings.iter().all(|w| !w.text(Lang::Ja).is_empty()));
 }

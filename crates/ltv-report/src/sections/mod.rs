@@ -111,6 +111,22 @@ impl<'a> Facts<'a> {
         let currency = Currency::parse(&options.currency)?;
         let mut unavailable = BTreeMap::new();
         let mut warnings = Vec::new();
+        let skipped = tx.skip_report();
+        if !skipped.is_empty() {
+            warnings.push(match lang {
+                Lang::En => skipped.describe().replace("\n  ", " · "),
+                Lang::Ja => format!(
+                    "不正な行を {} 行スキップしました: {}",
+                    skipped.skipped,
+                    skipped
+                        .first
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(" · ")
+                ),
+            });
+        }
         let measured =
             measure(tx, input.spend, &options.measure_options()).map_err(|e| e.to_string());
         let (headline, channels, business, basis) = match &measured {
@@ -245,6 +261,7 @@ impl<'a> Facts<'a> {
             plan,
             unavailable,
             warnings,
+            skipped: skipped.clone(),
         };
         Ok(Facts {
             tx,

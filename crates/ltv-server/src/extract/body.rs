@@ -3,7 +3,9 @@
 //!
 //! The limit is enforced twice over: a `Content-Length` above it is refused before a
 //! byte is read, and the body is wrapped in [`Limited`] so a chunked upload that grows
-//! past it fails with 413 as soon as it crosses it.
+//! past it fails with 413 as soon as it crosses it. The bytes held come from the
+//! service's [`BodyBudget`]: all of a declared length before the first byte is read,
+//! else chunk by chunk; a body that does not fit is a 503 at once.
 
 use std::io::{self, Read};
 
@@ -13,22 +15,39 @@ use axum::http::header;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use tokio::sync::mpsc;
 
+use crate::budget::{BodyBudget, BodyPermit};
 use crate::error::ApiError;
 
-/// The body of `req`, all of it, at most `limit` bytes.
+/// The body of `req`, all of it, at most `limit` bytes, and its hold on the budget.
 ///
 /// # Errors
-/// [`ApiError::PayloadTooLarge`] past the limit; [`ApiError::MalformedJson`]-free:
-/// a body that cannot be read (the client went away) is a 400 `body_read_error`.
-pub(crate) async fn read_to_bytes(req: Request, limit: usize) -> Result<Bytes, ApiError> {
-    check_declared_length(&req, limit)?;
-    axum::body::to_bytes(req.into_body(), limit)
-        .await
-        .map_err(|err| classify(&err, limit))
+/// [`ApiError::PayloadTooLarge`] past the limit; [`ApiError::Overloaded`] when the
+/// budget cannot hold it; a body that cannot be read (the client went away) is a 400
+/// `body_read_error`.
+pub(crate) async fn read_to_bytes(
+    req: Request,
+    limit: usize,
+    budget: &BodyBudget,
+) -> Result<(Vec<u8>, BodyPermit), ApiError> {
+    let declared = check_declared_length(&req, limit)?;
+    let mut permit = budget.reserve(declared.unwrap_or(0))?;
+    let mut bytes = Vec::with_capacity(permit.bytes());
+    let mut body = Limited::new(req.into_body(), limit);
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|err| classify(err.as_ref(), limit))?;
+        if let Ok(data) = frame.into_data() {
+            permit.grow((bytes.len() + data.len()).saturating_sub(permit.bytes()))?;
+            bytes.extend_from_slice(&data);
+        }
+    }
+    Ok((bytes, permit))
 }
 
-/// Refuses a request whose `Content-Length` is above `limit`.
-pub(crate) fn check_declared_length(req: &Request, limit: usize) -> Result<(), ApiError> {
+/// Refuses a request whose `Content-Length` is above `limit`; the declared length.
+pub(crate) fn check_declared_length(
+    req: &Request,
+    limit: usize,
+) -> Result<Option<usize>, ApiError> {
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -36,7 +55,8 @@ pub(crate) fn check_declared_length(req: &Request, limit: usize) -> Result<(), A
         .and_then(|v| v.parse::<u64>().ok());
     match declared {
         Some(n) if n > limit as u64 => Err(ApiError::PayloadTooLarge { limit_bytes: limit }),
-        _ => Ok(()),
+        Some(n) => Ok(usize::try_from(n).ok()),
+        None => Ok(None),
     }
 }
 
@@ -119,14 +139,18 @@ const CHANNEL_CHUNKS: usize = 16;
 
 /// A reader for the blocking side and the pump future that feeds it from `body`.
 ///
-/// The pump returns `Err(PayloadTooLarge)` when the body crossed `limit`; it stops
-/// early, without error, when the reader is dropped.
+/// The pump holds each chunk's bytes in `permit` (beyond what it holds already) and
+/// returns it, to be dropped once the reader's side is done with the body. It returns
+/// `Err(PayloadTooLarge)` when the body crossed `limit` and `Err(Overloaded)` when the
+/// budget cannot hold the next chunk; it stops early, without error, when the reader
+/// is dropped.
 pub(crate) fn stream(
     body: Body,
     limit: usize,
+    mut permit: BodyPermit,
 ) -> (
     BodyReader,
-    impl std::future::Future<Output = Result<(), ApiError>> + Send,
+    impl std::future::Future<Output = Result<BodyPermit, ApiError>> + Send,
 ) {
     let (tx, rx) = mpsc::channel(CHANNEL_CHUNKS);
     let reader = BodyReader {
@@ -136,15 +160,25 @@ pub(crate) fn stream(
     };
     let pump = async move {
         let mut body = Limited::new(body, limit);
+        let mut received = 0usize;
         loop {
             let frame = tokio::select! {
                 frame = body.frame() => frame,
-                () = tx.closed() => return Ok(()), // the reader is done early
+                () = tx.closed() => return Ok(permit), // the reader is done early
             };
             let piece = match frame {
                 None => Piece::End,
                 Some(Ok(frame)) => match frame.into_data() {
-                    Ok(data) => Piece::Chunk(data),
+                    Ok(data) => {
+                        received += data.len();
+                        if let Err(err) = permit.grow(received.saturating_sub(permit.bytes())) {
+                            let _ = tx
+                                .send(Piece::Failed(io::Error::other(err.to_string())))
+                                .await;
+                            return Err(err);
+                        }
+                        Piece::Chunk(data)
+                    }
                     Err(_trailers) => continue,
                 },
                 Some(Err(err)) => {
@@ -154,13 +188,13 @@ pub(crate) fn stream(
                         .await;
                     return match api {
                         ApiError::PayloadTooLarge { .. } => Err(api),
-                        _ => Ok(()), // the reader reports the broken body itself
+                        _ => Ok(permit), // the reader reports the broken body itself
                     };
                 }
             };
             let end = matches!(piece, Piece::End);
             if tx.send(piece).await.is_err() || end {
-                return Ok(());
+                return Ok(permit);
             }
         }
     };

@@ -3,6 +3,7 @@
 use axum::body::Body;
 use axum::extract::{FromRequest, Request};
 
+use crate::budget::BodyBudget;
 use crate::error::ApiError;
 use crate::extract::body::{check_declared_length, stream, BodyReader};
 use crate::extract::json::require_content_type;
@@ -26,6 +27,8 @@ use crate::state::AppState;
 pub struct CsvBody {
     body: Body,
     limit: usize,
+    declared: Option<usize>,
+    budget: BodyBudget,
 }
 
 impl FromRequest<AppState> for CsvBody {
@@ -34,21 +37,25 @@ impl FromRequest<AppState> for CsvBody {
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         require_content_type(&req, "text/csv", |m| m == "text/csv")?;
         let limit = state.limits().max_body_bytes;
-        check_declared_length(&req, limit)?;
+        let declared = check_declared_length(&req, limit)?;
         Ok(CsvBody {
             body: req.into_body(),
             limit,
+            declared,
+            budget: state.budget().clone(),
         })
     }
 }
 
 impl CsvBody {
     /// Runs `job` on `pool` with a blocking reader of the body while the body streams
-    /// in. The pool slot is taken before any byte is read, so a busy server answers
-    /// 503 at once.
+    /// in. The pool slot and a declared length's bytes of the body budget are taken
+    /// before any byte is read, so a busy server answers 503 at once; the body's bytes
+    /// stay held until the job is done.
     ///
     /// # Errors
-    /// [`ApiError::Busy`]; [`ApiError::PayloadTooLarge`] when the body crosses the
+    /// [`ApiError::Busy`]; [`ApiError::Overloaded`] when the body budget cannot hold
+    /// the body; [`ApiError::PayloadTooLarge`] when the body crosses the
     /// limit (whatever the job made of its truncated input); the job's own error
     /// (typically [`ApiError::InvalidData`] with line and column); a panicking job is
     /// [`ApiError::Internal`].
@@ -59,9 +66,10 @@ impl CsvBody {
         E: Into<ApiError> + Send + 'static,
     {
         let slot = pool.try_slot()?;
-        let (reader, pump) = stream(self.body, self.limit);
+        let permit = self.budget.reserve(self.declared.unwrap_or(0))?;
+        let (reader, pump) = stream(self.body, self.limit, permit);
         let (pumped, result) = tokio::join!(pump, run_in_slot(slot, move || job(reader)));
-        pumped?;
+        let _held_until_now = pumped?;
         result
     }
 }

@@ -5,7 +5,7 @@ use axum::http::header;
 
 use crate::error::ApiError;
 use crate::extract::body::read_to_bytes;
-use crate::extract::exact_numbers::first_inexact_number;
+use crate::extract::exact_numbers::{first_inexact_number, first_inexact_string};
 use crate::extract::json::require_content_type;
 use crate::state::AppState;
 
@@ -21,8 +21,11 @@ pub enum DocumentFormat {
 /// A text document body (an initiatives file, say) that a library parses itself, so
 /// its errors keep the library's line and column. JSON or TOML by `Content-Type`.
 ///
-/// Rejections: another content type (415), a body over the limit (413), a body that is
-/// not UTF-8 (400), a JSON number that would lose digits (400 `inexact_number`).
+/// Rejections: another content type (415), a body over the document limit (413,
+/// [`crate::BodyLimits::document_bytes`], 8 MiB by default), a body that is
+/// not UTF-8 (400), a JSON number that would lose digits (400 `inexact_number`), a
+/// JSON decimal string with more than 28 places or too large (400 `too_precise`,
+/// `too_large`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {
     /// How to parse `text`.
@@ -50,8 +53,12 @@ impl FromRequest<AppState> for Document {
             }
             _ => DocumentFormat::Json,
         };
-        let bytes = read_to_bytes(req, state.limits().max_body_bytes).await?;
-        let text = String::from_utf8(bytes.to_vec()).map_err(|e| ApiError::BadValue {
+        let limit = state
+            .body_limits()
+            .document_bytes
+            .min(state.limits().max_body_bytes);
+        let (bytes, _permit) = read_to_bytes(req, limit, state.budget()).await?;
+        let text = String::from_utf8(bytes).map_err(|e| ApiError::BadValue {
             code: "malformed_body",
             field: None,
             message: format!("request body is not UTF-8 text: {e}"),
@@ -61,8 +68,22 @@ impl FromRequest<AppState> for Document {
         if format == DocumentFormat::Json
             && serde_json::from_str::<serde::de::IgnoredAny>(&text).is_ok()
         {
+            // serde would read the file's struct from an array of its fields
+            if !text.trim_start().starts_with('{') {
+                return Err(ApiError::InvalidJson {
+                    message: "the body must be a JSON object (an initiatives file), not an array or a value".into(),
+                    field: None,
+                });
+            }
             if let Some(number) = first_inexact_number(text.as_bytes()) {
                 return Err(crate::extract::json::inexact(number));
+            }
+            if let Ok(tree) = serde_json::from_str::<serde_json::Value>(&text) {
+                if let Some((path, value, problem)) = first_inexact_string(&tree) {
+                    return Err(crate::extract::json::unrepresentable(
+                        &path, &value, problem,
+                    ));
+                }
             }
         }
         Ok(Document { format, text })

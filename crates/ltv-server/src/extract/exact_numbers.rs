@@ -13,6 +13,43 @@
 use std::str::FromStr;
 
 use ltv_core::Decimal;
+use ltv_segments::{exact_decimal, DecimalProblem};
+use serde_json::Value;
+
+/// The first string in `value` that reads as a decimal number but has no exact
+/// [`Decimal`] (more than 28 places, or too large), with its path (`arpu`,
+/// `items[2].cost`): rust_decimal would round the first silently.
+pub(crate) fn first_inexact_string(value: &Value) -> Option<(String, String, DecimalProblem)> {
+    fn walk(value: &Value, path: &mut String) -> Option<(String, String, DecimalProblem)> {
+        match value {
+            Value::String(text) => match exact_decimal(text.trim(), true) {
+                Err(problem @ (DecimalProblem::TooPrecise | DecimalProblem::TooLarge)) => {
+                    Some((path.clone(), text.clone(), problem))
+                }
+                _ => None,
+            },
+            Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                let found = walk(item, path);
+                path.truncate(len);
+                found
+            }),
+            Value::Object(fields) => fields.iter().find_map(|(key, item)| {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+                let found = walk(item, path);
+                path.truncate(len);
+                found
+            }),
+            _ => None,
+        }
+    }
+    walk(value, &mut String::new())
+}
 
 /// The first number in `json` (already known to be valid JSON) whose value would not
 /// survive the trip through an `f64`, if any.

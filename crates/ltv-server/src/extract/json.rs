@@ -6,15 +6,20 @@ use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
 use crate::extract::body::read_to_bytes;
-use crate::extract::exact_numbers::first_inexact_number;
+use crate::extract::exact_numbers::{first_inexact_number, first_inexact_string};
 use crate::state::AppState;
+use ltv_segments::DecimalProblem;
 
-/// A JSON request body deserialised into `T`.
+/// A small JSON request body (at most [`crate::BodyLimits::small_json_bytes`], 64 KiB
+/// by default: the inputs of a formula) deserialised into `T`.
 ///
 /// Rejections, all in the error shape of the service: a content type other than
 /// `application/json` (415), a body over the limit (413), an empty or malformed body
-/// (400 `malformed_json`), a number that would lose digits (400 `inexact_number`),
-/// a wrong type, a missing or an unknown field (422 `invalid_json` naming the field).
+/// (400 `malformed_json`), a number that would lose digits (400 `inexact_number`), a
+/// decimal string with more than 28 decimals or too large for a decimal (400
+/// `too_precise`, `too_large`), a body other than an object (an array of the fields
+/// in order, which serde would take: 422 `invalid_json`), a wrong type, a missing or
+/// an unknown field (422 `invalid_json` naming the field).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ApiJson<T>(pub T);
 
@@ -23,7 +28,11 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         require_content_type(&req, "application/json", is_json)?;
-        let bytes = read_to_bytes(req, state.limits().max_body_bytes).await?;
+        let limit = state
+            .body_limits()
+            .small_json_bytes
+            .min(state.limits().max_body_bytes);
+        let (bytes, _permit) = read_to_bytes(req, limit, state.budget()).await?;
         parse(&bytes).map(ApiJson)
     }
 }
@@ -33,10 +42,30 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
 /// # Errors
 /// See [`ApiJson`].
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
+    let Some(&first) = bytes.iter().find(|b| !b.is_ascii_whitespace()) else {
         return Err(ApiError::MalformedJson {
             message: "request body is empty: send a JSON object".to_owned(),
         });
+    };
+    // serde reads a struct from an array of its fields in order; a body is an object
+    if first != b'{' && serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() {
+        let got = match first {
+            b'[' => "an array",
+            b'"' => "a string",
+            b't' | b'f' => "a boolean",
+            b'n' => "null",
+            _ => "a number",
+        };
+        return Err(ApiError::InvalidJson {
+            message: format!("the body must be a JSON object with named fields, got {got}"),
+            field: None,
+        });
+    }
+    // a decimal string that a Decimal would round (or cannot hold) is refused first
+    if let Ok(tree) = serde_json::from_slice::<serde_json::Value>(bytes) {
+        if let Some((path, text, problem)) = first_inexact_string(&tree) {
+            return Err(unrepresentable(&path, &text, problem));
+        }
     }
     // Fast path without path tracking; on failure, parse again to name the field.
     let value = match serde_json::from_slice(bytes) {
@@ -54,6 +83,23 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         return Err(inexact(number));
     }
     Ok(value)
+}
+
+/// The error for a decimal string that a `Decimal` would round or cannot hold.
+pub(crate) fn unrepresentable(path: &str, text: &str, problem: DecimalProblem) -> ApiError {
+    ApiError::BadValue {
+        code: match problem {
+            DecimalProblem::TooLarge => "too_large",
+            _ => "too_precise",
+        },
+        message: format!(
+            "{}: \"{}\" is {}",
+            crate::error::clip(path),
+            crate::error::clip(text),
+            problem.reason()
+        ),
+        field: (!path.is_empty()).then(|| path.to_owned()),
+    }
 }
 
 /// The error for a JSON number that would lose digits.
@@ -119,7 +165,7 @@ pub fn require_content_type(
         Some(m) if accepts(&m) => Ok(()),
         _ => Err(ApiError::UnsupportedMediaType {
             expected,
-            got: raw.unwrap_or("none").to_owned(),
+            got: crate::error::clip(raw.unwrap_or("none")).into_owned(),
         }),
     }
 }
@@ -147,6 +193,43 @@ mod tests {
         let err =
             parse::<Subscription>(br#"{"arpu": 1234567890.123456789, "churn": 0.05}"#).unwrap_err();
         assert_eq!(err.code(), "inexact_number");
+    }
+
+    #[test]
+    fn too_precise_and_too_large_strings_are_refused() {
+        let err = parse::<Subscription>(
+            br#"{"arpu": "1.11111111111111111111111111111111111", "churn": "0.05"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(err.code(), "too_precise");
+        assert_eq!(err.body().error.field.as_deref(), Some("arpu"));
+        let err = parse::<Subscription>(br#"{"arpu": "1e40", "churn": "0.05"}"#).unwrap_err();
+        assert_eq!(err.code(), "too_large");
+        let err = parse::<Subscription>(
+            br#"{"arpu": "123456789012345678901234567890", "churn": "0.05"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(err.code(), "too_large", "{err:?}");
+    }
+
+    #[test]
+    fn only_objects_are_bodies() {
+        for body in [
+            &br#"["10000", "0.05"]"#[..],
+            b"[1,2,3]",
+            b"\"x\"",
+            b"7",
+            b"null",
+        ] {
+            let err = parse::<Subscription>(body).unwrap_err();
+            assert_eq!(
+                err.code(),
+                "invalid_json",
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+            assert!(err.to_string().contains("JSON object"), "{err}");
+        }
     }
 
     #[test]

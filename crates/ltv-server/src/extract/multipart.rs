@@ -2,6 +2,7 @@
 
 use axum::extract::{FromRequest, Multipart, Request};
 
+use crate::budget::BodyPermit;
 use crate::error::ApiError;
 use crate::extract::body::check_declared_length;
 use crate::extract::json::require_content_type;
@@ -15,16 +16,23 @@ pub(crate) struct Part {
     pub(crate) bytes: Vec<u8>,
 }
 
-/// Every part of the `multipart/form-data` body of `req`, in order.
+/// Every part of the `multipart/form-data` body of `req`, in order, and the parts'
+/// hold on the body budget (keep it until done with the parts).
 ///
 /// # Errors
 /// [`ApiError::UnsupportedMediaType`] for another content type;
 /// [`ApiError::PayloadTooLarge`] when the declared length or the parts read so far
-/// cross `--max-body-mb`; a 400 `invalid_form` for a malformed form.
-pub(crate) async fn read_parts(req: Request, state: &AppState) -> Result<Vec<Part>, ApiError> {
+/// cross `--max-body-mb`; [`ApiError::Overloaded`] when the body budget cannot hold
+/// them; a 400 `invalid_form` for a malformed form, and a 400 `repeated_field` for a
+/// field sent twice.
+pub(crate) async fn read_parts(
+    req: Request,
+    state: &AppState,
+) -> Result<(Vec<Part>, BodyPermit), ApiError> {
     let limit = state.limits().max_body_bytes;
     require_content_type(&req, "multipart/form-data", |m| m == "multipart/form-data")?;
-    check_declared_length(&req, limit)?;
+    let declared = check_declared_length(&req, limit)?;
+    let mut permit = state.budget().reserve(declared.unwrap_or(0))?;
     let mut multipart = Multipart::from_request(req, state)
         .await
         .map_err(|e| bad_form(e.body_text()))?;
@@ -36,6 +44,16 @@ pub(crate) async fn read_parts(req: Request, state: &AppState) -> Result<Vec<Par
         .map_err(|e| bad_form(e.body_text()))?
     {
         let name = field.name().unwrap_or_default().to_owned();
+        if parts.iter().any(|p: &Part| p.name == name) {
+            return Err(ApiError::BadValue {
+                code: "repeated_field",
+                message: format!(
+                    "form field {} is sent more than once: send each field once",
+                    crate::error::clip(&name)
+                ),
+                field: Some(crate::error::clip(&name).into_owned()),
+            });
+        }
         let file_name = field.file_name().map(str::to_owned);
         let mut bytes = Vec::new();
         while let Some(chunk) = field.chunk().await.map_err(|e| bad_form(e.body_text()))? {
@@ -43,6 +61,7 @@ pub(crate) async fn read_parts(req: Request, state: &AppState) -> Result<Vec<Par
             if total > limit {
                 return Err(ApiError::PayloadTooLarge { limit_bytes: limit });
             }
+            permit.grow(total.saturating_sub(permit.bytes()))?;
             bytes.extend_from_slice(&chunk);
         }
         parts.push(Part {
@@ -51,7 +70,7 @@ pub(crate) async fn read_parts(req: Request, state: &AppState) -> Result<Vec<Par
             bytes,
         });
     }
-    Ok(parts)
+    Ok((parts, permit))
 }
 
 fn bad_form(message: String) -> ApiError {

@@ -25,7 +25,8 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
         match Query::<T>::from_request_parts(parts, state).await {
             Ok(Query(value)) => Ok(ApiQuery(value)),
             Err(rejection) => {
-                let mut message = rejection.body_text().to_lowercase();
+                let mut message =
+                    crate::error::clip(&rejection.body_text().to_lowercase()).into_owned();
                 if message.contains("unknown field") && !message.contains("expected") {
                     if let Some(names) = documented_parameters(parts.uri.path(), &parts.method) {
                         message.push_str(&format!("; the parameters are {}", names.join(", ")));

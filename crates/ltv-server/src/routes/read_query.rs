@@ -13,8 +13,8 @@ use std::io::Read;
 use std::str::FromStr;
 
 use ltv_segments::{
-    CsvFile, CsvOptions, CustomerTable, DateFormat, Day, LoadOptions, TransactionColumns,
-    Transactions,
+    AmountFormat, CsvFile, CsvOptions, CustomerTable, DateFormat, Day, Encoding, LoadOptions,
+    TransactionColumns, Transactions,
 };
 use serde::{Deserialize, Deserializer};
 use utoipa::IntoParams;
@@ -22,7 +22,8 @@ use utoipa::IntoParams;
 use crate::error::ApiError;
 
 /// `customer_col`, `date_col`, `amount_col`, `channel_col`, `date_format`,
-/// `delimiter`, `skip_invalid`, `as_of`: the reading flags of the CLI, snake_case.
+/// `delimiter`, `skip_invalid`, `as_of`, `encoding`, `amount_format`: the reading flags
+/// of the CLI, snake_case.
 ///
 /// Its [`IntoParams`] lists them in each endpoint's OpenAPI entry: `params(ReadQuery, …)`.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -52,8 +53,12 @@ pub struct ReadQuery {
     #[serde(default, deserialize_with = "flag")]
     #[param(required = false)]
     skip_invalid: bool,
-    /// YYYY-MM-DD; default the latest order day
+    /// YYYY-MM-DD (or as date_format says); default the latest order day
     as_of: Option<String>,
+    /// utf-8, shift_jis (cp932) or auto (default: a byte-order mark, else UTF-8, else Shift_JIS)
+    encoding: Option<String>,
+    /// plain (default) or grouped (thousands separators and a currency sign: `¥9,800`)
+    amount_format: Option<String>,
 }
 
 fn customer_col() -> String {
@@ -140,6 +145,8 @@ impl ReadQuery {
             delimiter: text("delimiter", comma),
             skip_invalid,
             as_of: field("as_of").map(str::to_owned),
+            encoding: field("encoding").map(str::to_owned),
+            amount_format: field("amount_format").map(str::to_owned),
         })
     }
 
@@ -148,7 +155,27 @@ impl ReadQuery {
     /// # Errors
     /// [`ApiError::InvalidQuery`] for an `as_of` that is not a `YYYY-MM-DD` day.
     pub fn load_options(&self) -> Result<LoadOptions, ApiError> {
-        let as_of = self.as_of.as_deref().map(|t| day("as_of", t)).transpose()?;
+        let date_format = DateFormat::from_option(self.date_format.as_deref());
+        let as_of = self
+            .as_of
+            .as_deref()
+            .map(|t| match day("as_of", t) {
+                Ok(d) => Ok(d),
+                Err(iso) => match &date_format {
+                    DateFormat::Iso => Err(iso),
+                    custom => custom
+                        .parse(t.as_bytes())
+                        .map_err(|e| bad_query(format!("as_of: {e}"))),
+                },
+            })
+            .transpose()?;
+        let amount_format = self
+            .amount_format
+            .as_deref()
+            .map(str::parse::<AmountFormat>)
+            .transpose()
+            .map_err(bad_query)?
+            .unwrap_or_default();
         Ok(LoadOptions {
             columns: TransactionColumns {
                 customer: self.customer_col.clone(),
@@ -156,12 +183,13 @@ impl ReadQuery {
                 amount: self.amount_col.clone(),
                 channel: self.channel_col.clone(),
             },
-            date_format: DateFormat::from_option(self.date_format.as_deref()),
+            date_format,
             csv: CsvOptions {
                 skip_invalid: self.skip_invalid,
                 progress: None,
             },
             as_of,
+            amount_format,
         })
     }
 
@@ -173,7 +201,21 @@ impl ReadQuery {
         Ok(TransactionsReader {
             delimiter: self.delimiter()?,
             load: self.load_options()?,
+            encoding: self.encoding()?,
         })
+    }
+
+    /// The file's character encoding (default auto).
+    ///
+    /// # Errors
+    /// [`ApiError::InvalidQuery`] for an unknown name.
+    pub fn encoding(&self) -> Result<Encoding, ApiError> {
+        self.encoding
+            .as_deref()
+            .map(str::parse::<Encoding>)
+            .transpose()
+            .map_err(bad_query)
+            .map(Option::unwrap_or_default)
     }
 }
 
@@ -182,6 +224,7 @@ impl ReadQuery {
 pub struct TransactionsReader {
     delimiter: u8,
     load: LoadOptions,
+    encoding: Encoding,
 }
 
 impl TransactionsReader {
@@ -191,7 +234,10 @@ impl TransactionsReader {
     /// [`ApiError::InvalidData`] for a body that cannot be read or a bad row (with its
     /// line and column).
     pub fn read(&self, name: &str, body: impl Read) -> Result<Transactions, ApiError> {
-        self.load(name, read_all(body)?)
+        Ok(Transactions::load(
+            &CsvFile::from_reader_encoded(name, body, self.delimiter, self.encoding)?,
+            &self.load,
+        )?)
     }
 
     /// Reads every customer's totals from an uploaded transactions file in one pass
@@ -201,7 +247,7 @@ impl TransactionsReader {
     /// As for [`ReadQuery::read`].
     pub fn table(&self, name: &str, body: impl Read) -> Result<CustomerTable, ApiError> {
         Ok(CustomerTable::load(
-            &CsvFile::from_bytes(name, read_all(body)?, self.delimiter)?,
+            &CsvFile::from_reader_encoded(name, body, self.delimiter, self.encoding)?,
             &self.load,
         )?)
     }
@@ -212,23 +258,10 @@ impl TransactionsReader {
     /// [`ApiError::InvalidData`] for a bad row (with its line and column).
     pub fn load(&self, name: &str, bytes: Vec<u8>) -> Result<Transactions, ApiError> {
         Ok(Transactions::load(
-            &CsvFile::from_bytes(name, bytes, self.delimiter)?,
+            &CsvFile::from_bytes_encoded(name, bytes, self.delimiter, self.encoding)?,
             &self.load,
         )?)
     }
-}
-
-/// The whole uploaded body.
-fn read_all(mut body: impl Read) -> Result<Vec<u8>, ApiError> {
-    let mut bytes = Vec::new();
-    body.read_to_end(&mut bytes)
-        .map_err(|e| ApiError::InvalidData {
-            message: format!("cannot read the transactions file: {e}"),
-            field: None,
-            line: None,
-            column: None,
-        })?;
-    Ok(bytes)
 }
 
 #[cfg(test)]

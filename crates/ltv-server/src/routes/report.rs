@@ -44,7 +44,7 @@ fn lang_of(raw: Option<&str>) -> Result<Lang, ApiError> {
 /// `GET /`: the upload page.
 pub async fn index(Query(q): Query<LangQuery>) -> Result<Html<String>, ApiError> {
     let lang = lang_of(q.lang.as_deref())?;
-    Ok(Html(upload_page(lang, None)?))
+    Ok(Html(upload_page(lang, None, &[])?))
 }
 
 /// `GET /sample`: the report of the bundled sample.
@@ -77,8 +77,8 @@ pub struct ReportQuery {
 /// transactions), and the text fields `lang` (en, ja), `margin`, `currency` (ISO code or
 /// symbol), `inactive_days`, `repeat_days`, `target_ratio`, `business` (ec, saas,
 /// consulting), `horizon_months`, `discount_rate`, `as_of`, `customer_col`, `date_col`,
-/// `amount_col`, `channel_col`, `date_format`, `delimiter`, `skip_invalid` (the flags of
-/// `ltv report`).
+/// `amount_col`, `channel_col`, `date_format`, `delimiter`, `skip_invalid`, `encoding`,
+/// `amount_format` (the flags of `ltv report`).
 #[utoipa::path(post, path = "/v1/report", tag = "report",
     params(("format" = Option<String>, Query, description = "html (default) or json")),
     request_body(content = String, content_type = "multipart/form-data",
@@ -119,57 +119,91 @@ pub async fn report(State(state): State<AppState>, headers: HeaderMap, req: Requ
     if json {
         return match make_data(&state, req).await {
             Ok(data) => Json(data).into_response(),
-            Err((_, err)) => err.into_response(),
+            Err(failure) => failure.error.into_response(),
         };
     }
     match make(&state, req).await {
         Ok(html) => Html(html).into_response(),
-        Err((lang, err)) if wants_html => error_page(lang, &err),
-        Err((_, err)) => err.into_response(),
+        Err(failure) if wants_html => error_page(&failure),
+        Err(failure) => failure.error.into_response(),
     }
 }
 
-/// The upload page with the error above the form, under the error's status.
-fn error_page(lang: Lang, err: &ApiError) -> Response {
-    let message = err.to_string();
-    match upload_page(lang, Some(&message)) {
-        Ok(page) => (err.status(), Html(page)).into_response(),
-        Err(_) => err.clone().into_response(),
+/// The upload page with the error above the form and the user's options kept, under
+/// the error's status.
+fn error_page(failure: &Failure) -> Response {
+    let message = failure.error.to_string();
+    let values: Vec<(&str, &str)> = failure
+        .texts
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    match upload_page(failure.lang, Some(&message), &values) {
+        Ok(page) => (failure.error.status(), Html(page)).into_response(),
+        Err(_) => failure.error.clone().into_response(),
     }
 }
 
-type Failure = (Lang, ApiError);
+/// Why an upload failed, in the page's language, with the text fields the user sent.
+struct Failure {
+    lang: Lang,
+    error: ApiError,
+    texts: Vec<(String, String)>,
+}
 
-/// Reads the form: the uploads and the report options, in the form's language.
-async fn request(state: &AppState, req: Request) -> Result<(Uploads, ReportOptions), Failure> {
-    let fail = |e: ApiError| (Lang::En, e);
+/// Reads the form: the uploads and the report options in the form's language, and the
+/// permit on the in-flight body budget, held until the report is built.
+async fn request(
+    state: &AppState,
+    req: Request,
+) -> Result<
+    (
+        Uploads,
+        ReportOptions,
+        impl Send + 'static,
+        Vec<(String, String)>,
+    ),
+    Failure,
+> {
+    let fail = |error: ApiError| Failure {
+        lang: Lang::En,
+        error,
+        texts: Vec::new(),
+    };
     let mut form = Form::default();
-    for part in read_parts(req, state).await.map_err(fail)? {
+    let (parts, held_until_done) = read_parts(req, state).await.map_err(fail)?;
+    for part in parts {
         form.add(part.name, part.file_name, part.bytes)
             .map_err(fail)?;
     }
     let lang = lang_of(form.text("lang")).map_err(fail)?;
-    form.into_request(lang).map_err(|e| (lang, e))
+    let texts = form.texts.clone();
+    let (uploads, options) = form.into_request(lang).map_err(|error| Failure {
+        lang,
+        error,
+        texts: texts.clone(),
+    })?;
+    Ok((uploads, options, held_until_done, texts))
 }
 
 async fn make(state: &AppState, req: Request) -> Result<String, Failure> {
-    let (uploads, options) = request(state, req).await?;
+    let (uploads, options, _held_until_done, texts) = request(state, req).await?;
     let lang = options.lang;
     state
         .pool()
         .run(move || from_uploads(uploads, &options).and_then(|doc| doc.to_html()))
         .await
-        .map_err(|e| (lang, e))
+        .map_err(|error| Failure { lang, error, texts })
 }
 
 async fn make_data(state: &AppState, req: Request) -> Result<ltv_report::ReportData, Failure> {
-    let (uploads, options) = request(state, req).await?;
+    let (uploads, options, _held_until_done, texts) = request(state, req).await?;
     let lang = options.lang;
     state
         .pool()
         .run(move || data_from_uploads(uploads, &options))
         .await
-        .map_err(|e| (lang, e))
+        .map_err(|error| Failure { lang, error, texts })
 }
 
 /// The fields of the upload.
@@ -228,9 +262,9 @@ impl Form {
     fn decimal(&self, name: &'static str) -> Result<Option<Decimal>, ApiError> {
         self.text(name)
             .map(|v| {
-                v.parse::<Decimal>().map_err(|_| ApiError::BadValue {
+                ltv_core::parse_decimal(v).map_err(|e| ApiError::BadValue {
                     code: "invalid_value",
-                    message: format!("{name} must be a decimal number, got '{v}'"),
+                    message: format!("{name}: {e}"),
                     field: Some(name.into()),
                 })
             })
@@ -238,7 +272,9 @@ impl Form {
     }
 
     fn into_request(self, lang: Lang) -> Result<(Uploads, ReportOptions), ApiError> {
-        const KNOWN: [&str; 11] = [
+        const KNOWN: [&str; 13] = [
+            "encoding",
+            "amount_format",
             "lang",
             "horizon_months",
             "discount_rate",
@@ -287,17 +323,26 @@ impl Form {
         }
         let query = ReadQuery::from_fields(|name| self.text(name))?;
         let (read, delimiter) = (query.load_options()?, query.delimiter()?);
-        let transactions = self.transactions.ok_or_else(|| ApiError::BadValue {
+        let encoding = query.encoding()?;
+        let mut transactions = self.transactions.ok_or_else(|| ApiError::BadValue {
             code: "missing_field",
             message: "the form has no transactions file (field `transactions`)".into(),
             field: Some("transactions".into()),
         })?;
+        let mut cac = self.cac;
+        // auto is the readers' own; a named encoding is applied here
+        if encoding != ltv_segments::Encoding::Auto {
+            transactions.bytes = encoding.to_utf8(std::mem::take(&mut transactions.bytes));
+            if let Some(cac) = cac.as_mut() {
+                cac.bytes = encoding.to_utf8(std::mem::take(&mut cac.bytes));
+            }
+        }
         Ok((
             Uploads {
                 transactions,
                 read,
                 delimiter,
-                cac: self.cac,
+                cac,
                 plan: self.plan,
             },
             options,

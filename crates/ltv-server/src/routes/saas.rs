@@ -1,8 +1,6 @@
 //! `POST /v1/saas`: SaaS metrics (MRR movements, churn, NRR/GRR, SaaS LTV) or the
 //! revenue cohort matrix from a monthly MRR CSV, as `ltv saas FILE --format json`.
 
-use std::io::Read;
-
 use axum::extract::State;
 use axum::Json;
 use ltv_core::Decimal;
@@ -120,16 +118,8 @@ pub async fn saas(
     csv: CsvBody,
 ) -> Result<Json<SaasAnswer>, ApiError> {
     let answer = csv
-        .process(state.pool(), move |mut body| {
-            let mut bytes = Vec::new();
-            body.read_to_end(&mut bytes)
-                .map_err(|e| ApiError::InvalidData {
-                    message: format!("cannot read the MRR file: {e}"),
-                    field: None,
-                    line: None,
-                    column: None,
-                })?;
-            let file = CsvFile::from_bytes("request body", bytes, q.delimiter.0)?;
+        .process(state.pool(), move |body| {
+            let file = CsvFile::from_reader("request body", body, q.delimiter.0)?;
             let read = MrrReadOptions {
                 columns: MrrColumns {
                     customer: q.customer_col,
@@ -144,7 +134,7 @@ pub async fn saas(
                 },
                 sum_duplicates: q.sum_duplicates,
             };
-            let (table, _skipped) = read_mrr(&file, &read)?;
+            let (table, skipped) = read_mrr(&file, &read)?;
             let options = SaasOptions {
                 from: q.from,
                 to: q.to,
@@ -153,9 +143,13 @@ pub async fn saas(
                 lifetime_cap: q.lifetime_cap,
             };
             Ok::<_, ApiError>(if q.cohorts {
-                SaasAnswer::Cohorts(cohorts(&table, &options)?)
+                let mut matrix = cohorts(&table, &options)?;
+                matrix.skipped = skipped;
+                SaasAnswer::Cohorts(matrix)
             } else {
-                SaasAnswer::Report(Box::new(analyze(&table, &options)?))
+                let mut report = analyze(&table, &options)?;
+                report.skipped = skipped;
+                SaasAnswer::Report(Box::new(report))
             })
         })
         .await?;

@@ -10,7 +10,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use ltv_core::Decimal;
-use ltv_planner::{measure, ChannelsReport};
+use ltv_planner::{channels as channels_report, ChannelsReport};
 use ltv_segments::{
     cohorts, read_spend, rfm_table, CohortKey, CohortMatrix, CohortMetric, CsvFile,
     CustomersReport, RfmOptions, SegmentMap,
@@ -242,14 +242,15 @@ pub async fn channels(
         let report = csv
             .process(state.pool(), move |body| {
                 let tx = reader.read("request body", body)?;
-                Ok::<_, ApiError>(measure(&tx, None, &options)?.channels_report())
+                Ok::<_, ApiError>(channels_report(&tx, None, &options)?)
             })
             .await?;
         return Ok(Json(report));
     }
     let mut transactions = None;
     let mut cac = None;
-    for part in read_parts(req, &state).await? {
+    let (parts, _held_until_done) = read_parts(req, &state).await?;
+    for part in parts {
         match part.name.as_str() {
             "transactions" => transactions = Some(part.bytes),
             // a browser sends an empty part for a file input left empty
@@ -258,9 +259,10 @@ pub async fn channels(
                 return Err(ApiError::BadValue {
                     code: "unknown_field",
                     message: format!(
-                        "unknown form field {other}; the fields are transactions and cac (options go in the query)"
+                        "unknown form field {}; the fields are transactions and cac (options go in the query)",
+                        crate::error::clip(other)
                     ),
-                    field: Some(other.to_owned()),
+                    field: Some(crate::error::clip(other).into_owned()),
                 })
             }
         }
@@ -278,7 +280,7 @@ pub async fn channels(
                 None => None,
             };
             let tx = reader.load("transactions", transactions)?;
-            Ok::<_, ApiError>(measure(&tx, spend.as_ref(), &options)?.channels_report())
+            Ok::<_, ApiError>(channels_report(&tx, spend.as_ref(), &options)?)
         })
         .await?;
     Ok(Json(report))

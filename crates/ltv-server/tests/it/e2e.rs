@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use axum::routing::get;
-use ltv_server::{routes, with_layers, AppState};
+use ltv_server::{routes, serve, with_layers, AppState, ServeOptions};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
@@ -29,12 +29,11 @@ async fn serves_over_tcp_and_drains_on_shutdown() {
     let app = with_layers(routes().route("/slow", slow), AppState::default());
     let (stop, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await
-            .unwrap();
+        serve(listener, app, ServeOptions::default(), async {
+            let _ = stopped.await;
+        })
+        .await
+        .unwrap();
     });
 
     let body = r#"{"arpu": "10000", "churn": "0.05", "margin": "0.7"}"#;

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use ltv_core::present::money;
 use ltv_forecast::{
     forecast_retention, survivors_from_retention_csv, CohortSurvivors, RetentionForecast,
@@ -16,8 +16,8 @@ use crate::output::{self, KvTable, Table};
 pub fn run(args: &RetentionArgs, out: &mut dyn Write) -> Result<()> {
     let cohorts = match &args.cohorts {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
+            let text =
+                ltv_segments::read_text_file(&path.display().to_string(), "a cohort matrix (CSV)")?;
             survivors_from_retention_csv(&text)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
         }
