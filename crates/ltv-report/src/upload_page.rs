@@ -12,9 +12,13 @@ use crate::i18n::{code, t, Lang};
 const TEMPLATE: &str = include_str!("../templates/upload.html");
 
 /// The form's text fields whose values the page shows again after a failed upload.
-const KEPT: [&str; 12] = [
+const KEPT: [&str; 16] = [
     "margin",
     "currency",
+    "inactive_days",
+    "repeat_days",
+    "target_ratio",
+    "business",
     "customer_col",
     "date_col",
     "amount_col",
@@ -55,12 +59,19 @@ pub fn upload_page(
         transactions => t(lang, "Transactions CSV (required)", "取引 CSV（必須）"),
         transactions_hint => t(lang, "Columns customer_id, order_date (YYYY-MM-DD), amount, optional channel; names can be changed below.", "列: customer_id, order_date (YYYY-MM-DD), amount, 任意で channel。列名は下で変更できます。"),
         cac => t(lang, "Acquisition spend per channel (optional)", "チャネル別の獲得費用（任意）"),
-        cac_hint => t(lang, "CSV with channel,spend[,new_customers]: adds CAC, LTV/CAC and payback.", "channel,spend[,new_customers] の CSV。CAC・LTV/CAC・回収期間を追加します。"),
+        cac_hint => t(lang, "CSV with channel,spend[,new_customers] (or spend[,new_customers] for all customers): adds CAC, LTV/CAC and payback.", "channel,spend[,new_customers]（全顧客なら spend[,new_customers]）の CSV。CAC・LTV/CAC・回収期間を追加します。"),
         plan => t(lang, "Initiatives (optional)", "施策ファイル（任意）"),
-        plan_hint => t(lang, "TOML or JSON, as for `ltv plan`: adds the ranked plan and the ROI case.", "`ltv plan` と同じ TOML または JSON。施策の優先順位と ROI を追加します。"),
+        plan_hint => t(lang, "TOML or JSON, as for `ltv plan`: adds the ranked plan and the ROI case, on the baseline measured from your transactions.", "`ltv plan` と同じ TOML または JSON。取引データから測定したベースラインで、施策の優先順位と ROI を追加します。"),
         options => t(lang, "Options", "オプション"),
         margin => t(lang, "Gross margin (0 to 1)", "粗利率（0〜1）"),
-        currency => t(lang, "Currency symbol", "通貨記号"),
+        currency => t(lang, "Currency: code or symbol (JPY, ¥, USD, $)", "通貨: コードまたは記号（JPY、¥、USD、$）"),
+        inactive_days => t(lang, "Churned after how many days without an order (raise it for quarterly buyers)", "何日注文がなければ解約とみなすか（四半期ごとの購入なら長めに）"),
+        repeat_days => t(lang, "Repeat purchase: a second order within how many days", "リピートとみなす 2 回目注文までの日数"),
+        target_ratio => t(lang, "Target LTV/CAC (the most you can pay per customer is LTV ÷ it)", "目標 LTV/CAC（顧客獲得に払える上限 = LTV ÷ 目標）"),
+        business => t(lang, "Business model", "ビジネスモデル"),
+        business_ec => t(lang, "e-commerce / D2C (repeat rate, AOV)", "EC・D2C（リピート率、平均注文額）"),
+        business_saas => t(lang, "SaaS (NRR, churn, expansion)", "SaaS（NRR、解約率、拡大）"),
+        business_consulting => t(lang, "consulting (client retention, referrals)", "コンサルティング（顧客継続率、紹介）"),
         columns => t(lang, "Column names: customer, date, amount, channel", "列名: 顧客、日付、金額、チャネル"),
         as_of => t(lang, "As of (default: the latest order date)", "基準日（既定: 最新の注文日）"),
         reading => t(lang, "How the file is written", "ファイルの書式"),
