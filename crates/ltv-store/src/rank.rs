@@ -146,13 +146,20 @@ fn translate(p: &mut ltv_planner::Initiative, b: &Baseline) -> Result<Option<Str
         }
         _ => return Ok(None),
     };
+    // the note rounds the translated values for reading; the model keeps them exact
+    let shown = map_estimate(change, |c| {
+        Ok(match c {
+            Change::To(v) => Change::To(v.round_dp(4)),
+            other => other,
+        })
+    })?;
     let note = format!(
         "{} {} on the {} baseline: {} {}",
         driver,
         p.change,
         b.model(),
         target,
-        change
+        shown
     );
     p.driver = to(target);
     p.change = change;
@@ -352,6 +359,6 @@ mod tests {
             p.change,
             Estimate::One(Change::To(d("2.0833333333333333333333333333")))
         );
-        assert!(note.starts_with("churn -1pt on the ecommerce baseline: lifespan =2.083"));
+        assert_eq!(note, "churn -1pt on the ecommerce baseline: lifespan =2.0833");
     }
 }

@@ -29,7 +29,7 @@ use crate::snapshot::{Snapshot, SnapshotKpis};
 use crate::status::Status;
 
 /// The advisory-lock key of the writer lock on PostgreSQL ("ltv" in ASCII).
-const PG_WRITER_LOCK: i64 = 0x006c_7476;
+pub(crate) const PG_WRITER_LOCK: i64 = 0x006c_7476;
 
 /// How long a writer waits for the lock (SQLite's busy timeout).
 const BUSY_TIMEOUT_MS: u32 = 60_000;
@@ -1377,6 +1377,19 @@ async fn connect(url: &DatabaseUrl, create: bool, options: StoreOptions) -> Resu
             }
         }
     }
+    // one connection first, so that an unreachable server fails at once with its reason
+    // (a pool would retry until its timeout and report only "timed out")
+    let probe = tokio::time::timeout(
+        options.connect_timeout,
+        <AnyConnection as sqlx::Connection>::connect(&url.connect_url(create)),
+    )
+    .await
+    .map_err(|_| StoreError::Connect {
+        url: url.shown.clone(),
+        reason: format!("no answer within {} s", options.connect_timeout.as_secs()),
+    })?
+    .map_err(|e| classify_connect_error(url, e))?;
+    sqlx::Connection::close(probe).await.ok();
     let backend = url.backend;
     AnyPoolOptions::new()
         .max_connections(options.max_connections.max(1))

@@ -102,6 +102,66 @@ impl PgServer {
     }
 }
 
+/// Whether a writer holds the database's writer lock right now (a transaction of an
+/// import, add, rate, move is under way): SQLite `BEGIN IMMEDIATE` without waiting,
+/// PostgreSQL `pg_try_advisory_lock` on the store's key.
+///
+/// # Panics
+/// When the database cannot be reached.
+pub fn writer_lock_held(url: &str) -> bool {
+    let url = url.to_owned();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            use sqlx::{Connection, Row};
+            sqlx::any::install_default_drivers();
+            let parsed = crate::DatabaseUrl::parse(&url).unwrap();
+            let mut conn = sqlx::AnyConnection::connect(&parsed.connect_url(false))
+                .await
+                .unwrap();
+            let held = match parsed.backend {
+                crate::Backend::Sqlite => {
+                    sqlx::query("PRAGMA busy_timeout = 0")
+                        .execute(&mut conn)
+                        .await
+                        .unwrap();
+                    match sqlx::query("BEGIN IMMEDIATE").execute(&mut conn).await {
+                        Ok(_) => {
+                            sqlx::query("ROLLBACK").execute(&mut conn).await.unwrap();
+                            false
+                        }
+                        Err(_) => true,
+                    }
+                }
+                crate::Backend::Postgres => {
+                    let got: bool = sqlx::query("SELECT pg_try_advisory_lock($1) AS got")
+                        .bind(crate::store::PG_WRITER_LOCK)
+                        .fetch_one(&mut conn)
+                        .await
+                        .unwrap()
+                        .try_get("got")
+                        .unwrap();
+                    if got {
+                        sqlx::query("SELECT pg_advisory_unlock($1)::text AS t")
+                            .bind(crate::store::PG_WRITER_LOCK)
+                            .fetch_one(&mut conn)
+                            .await
+                            .unwrap();
+                    }
+                    !got
+                }
+            };
+            conn.close().await.ok();
+            held
+        })
+    })
+    .join()
+    .expect("probing the writer lock")
+}
+
 /// `postgres://u:p@h:1/old?x` → `postgres://u:p@h:1/NAME?x`.
 fn with_database(url: &str, name: &str) -> String {
     let (base, query) = match url.split_once('?') {

@@ -1,6 +1,7 @@
 //! One module per subcommand: each turns its arguments into a library request, calls
 //! the library, and renders the result. No formula lives here.
 
+mod backlog;
 mod cac;
 mod calc;
 mod channels;
@@ -42,5 +43,6 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Channels(args) => channels::run(&args, out),
         Command::Drivers(args) => drivers::run(&args, out),
         Command::Forecast(cmd) => forecast::run(cmd, out),
+        Command::Backlog(args) => backlog::run(args, out),
     }
 }
