@@ -251,11 +251,12 @@ impl Store {
     /// # Errors
     /// Database errors.
     pub async fn calibration(&self, options: &MeasureOptions) -> Result<Vec<RaterCalibration>> {
-        let initiatives = self.initiatives(&Filter {
-            statuses: vec![Status::Done],
-            team: None,
-        })
-        .await?;
+        let initiatives = self
+            .initiatives(&Filter {
+                statuses: vec![Status::Done],
+                team: None,
+            })
+            .await?;
         let snapshots = self.snapshots().await?;
         let measured: Vec<Measurement> = initiatives
             .iter()

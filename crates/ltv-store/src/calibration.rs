@@ -72,7 +72,10 @@ pub struct RaterCalibration {
 }
 
 /// Calibration of every rater over the done initiatives' measurements (matched by id).
-pub fn calibrate(initiatives: &[Initiative], measurements: &[Measurement]) -> Vec<RaterCalibration> {
+pub fn calibrate(
+    initiatives: &[Initiative],
+    measurements: &[Measurement],
+) -> Vec<RaterCalibration> {
     let mut by_rater: BTreeMap<String, Vec<RatedOutcome>> = BTreeMap::new();
     for m in measurements {
         if m.verdict == Verdict::CannotTellYet {

@@ -136,7 +136,10 @@ mod tests {
             format!("sqlite://{}/ltv.db?mode=rw", cwd.display())
         );
         let u = DatabaseUrl::parse("sqlite:///tmp/my file#1.db").unwrap();
-        assert_eq!(u.connect_url(true), "sqlite:///tmp/my%20file%231.db?mode=rwc");
+        assert_eq!(
+            u.connect_url(true),
+            "sqlite:///tmp/my%20file%231.db?mode=rwc"
+        );
         let u = DatabaseUrl::parse("data/team.db").unwrap();
         assert_eq!(u.path.unwrap(), PathBuf::from("data/team.db"));
         let u = DatabaseUrl::parse("postgres://ltv:pw@db.example/ltv").unwrap();

@@ -89,11 +89,13 @@ pub use measure::{
     measure, show_change, show_value, DiffInDiff, MeasureOptions, Measurement, Point, RoiSoFar,
     Verdict, MIN_CUSTOMERS, MIN_PERIODS_BEFORE,
 };
-pub use rank::{latest, main_baseline, planner_initiative, rank, Backlog, BacklogEntry, BaselineSource};
+pub use rank::{
+    latest, main_baseline, planner_initiative, rank, Backlog, BacklogEntry, BaselineSource,
+};
 pub use rating::{Rating, Scores};
 pub use schema::{Migrated, SCHEMA_VERSION};
 pub use snapshot::{lifespan_years, ChannelKpis, Headline, Kpi, Snapshot, SnapshotKpis};
 pub use status::Status;
 pub use store::{
-    ExportedRating, Export, Filter, History, ImportReport, Store, StoreOptions, PLAN_FILE_RATER,
+    Export, ExportedRating, Filter, History, ImportReport, Store, StoreOptions, PLAN_FILE_RATER,
 };

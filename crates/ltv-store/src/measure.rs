@@ -209,8 +209,11 @@ pub fn show_change(kpi: Kpi, v: Decimal) -> String {
     }
 }
 
+/// A KPI value and the customers it is measured on.
+type Measured = Option<(Decimal, u64)>;
+
 /// The channel's value and the other channels' customer-weighted mean.
-fn split(s: &Snapshot, kpi: Kpi, channel: &str) -> (Option<(Decimal, u64)>, Option<(Decimal, u64)>) {
+fn split(s: &Snapshot, kpi: Kpi, channel: &str) -> (Measured, Measured) {
     let mut treated = None;
     let (mut sum, mut n) = (Decimal::ZERO, 0u64);
     for c in &s.kpis.channels {
@@ -223,7 +226,10 @@ fn split(s: &Snapshot, kpi: Kpi, channel: &str) -> (Option<(Decimal, u64)>, Opti
         }
     }
     let control = (n > 0)
-        .then(|| sum.checked_div(Decimal::from(n)).map(|m| (m.normalize(), n)))
+        .then(|| {
+            sum.checked_div(Decimal::from(n))
+                .map(|m| (m.normalize(), n))
+        })
         .flatten();
     (treated, control)
 }
@@ -341,7 +347,15 @@ pub fn measure(
         en: Vec::new(),
         ja: Vec::new(),
     };
-    let cannot = judge(initiative, &mut m, &before_snaps, after, channel, options, &mut say);
+    let cannot = judge(
+        initiative,
+        &mut m,
+        &before_snaps,
+        after,
+        channel,
+        options,
+        &mut say,
+    );
     if cannot {
         m.verdict = Verdict::CannotTellYet;
     }
@@ -408,8 +422,16 @@ fn judge(
                         estimate: treated_change - control_change,
                     });
                     for (group_en, group_ja, n) in [
-                        (format!("channel {ch}"), format!("チャネル {ch}"), tb.1.min(ta.1)),
-                        ("the other channels".to_owned(), "他のチャネル".to_owned(), cb.1.min(ca.1)),
+                        (
+                            format!("channel {ch}"),
+                            format!("チャネル {ch}"),
+                            tb.1.min(ta.1),
+                        ),
+                        (
+                            "the other channels".to_owned(),
+                            "他のチャネル".to_owned(),
+                            cb.1.min(ca.1),
+                        ),
                     ] {
                         if n < MIN_CUSTOMERS {
                             say.say(
@@ -547,8 +569,14 @@ fn judge(
         _ => String::new(),
     };
     say.say(
-        format!("{what_en} between {} and {}{plan_en}", before.kpis.as_of, after.kpis.as_of),
-        format!("{} から {} の間に {what_ja}{plan_ja}", before.kpis.as_of, after.kpis.as_of),
+        format!(
+            "{what_en} between {} and {}{plan_en}",
+            before.kpis.as_of, after.kpis.as_of
+        ),
+        format!(
+            "{} から {} の間に {what_ja}{plan_ja}",
+            before.kpis.as_of, after.kpis.as_of
+        ),
     );
     if !cannot {
         match m.usual_variation {
@@ -637,7 +665,9 @@ fn roi_so_far(
             });
             let pay_ja = r
                 .payback_month
-                .map_or("まだ回収していません".to_owned(), |p| format!("{p} か月目に回収"));
+                .map_or("まだ回収していません".to_owned(), |p| {
+                    format!("{p} か月目に回収")
+                });
             say.say(
                 format!("realised so far ({months} months, with the measured effect): {roi_en}, {pay_en}"),
                 format!("これまでの実績（{months} か月、実測の効果で計算）: {roi_ja}、{pay_ja}"),
@@ -655,7 +685,9 @@ fn roi_so_far(
         Err(e) => {
             say.say(
                 format!("no ROI so far: the measured effect cannot be modelled ({e})"),
-                format!("これまでの ROI は計算できません: 実測の効果をモデルに適用できません（{e}）"),
+                format!(
+                    "これまでの ROI は計算できません: 実測の効果をモデルに適用できません（{e}）"
+                ),
             );
             None
         }
@@ -721,7 +753,8 @@ mod tests {
         assert_eq!(m.verdict, Verdict::Measured);
         assert!(m.roi_so_far.is_some(), "{:?}", m.statements);
         assert!(
-            m.statements[0].starts_with("monthly_churn of channel search moved -0.95 pt against -0.30 pt"),
+            m.statements[0]
+                .starts_with("monthly_churn of channel search moved -0.95 pt against -0.30 pt"),
             "{:?}",
             m.statements
         );

@@ -140,7 +140,9 @@ fn translate(p: &mut ltv_planner::Initiative, b: &Baseline) -> Result<Option<Str
             let lifespan = lifespan_years(churn).ok_or_else(|| bad(p, "churn"))?;
             let each = |c: Change| -> Result<Change> {
                 let moved = c.apply(lifespan)?;
-                churn_of(moved).map(Change::To).ok_or_else(|| bad(p, "change"))
+                churn_of(moved)
+                    .map(Change::To)
+                    .ok_or_else(|| bad(p, "change"))
             };
             (Driver::Churn, map_estimate(p.change, each)?)
         }
@@ -305,8 +307,7 @@ pub fn rank(
         let report = plan(&file, options)?;
         summary = Some(report.summary.clone());
         for planned in report.initiatives {
-            if let Some((i, _, note)) = rankable.iter().find(|(i, _, _)| i.name() == planned.name)
-            {
+            if let Some((i, _, note)) = rankable.iter().find(|(i, _, _)| i.name() == planned.name) {
                 let s = Some(planned.score);
                 entries.push(entry(i, Some(planned), s, note.clone()));
             }
@@ -359,6 +360,9 @@ mod tests {
             p.change,
             Estimate::One(Change::To(d("2.0833333333333333333333333333")))
         );
-        assert_eq!(note, "churn -1pt on the ecommerce baseline: lifespan =2.0833");
+        assert_eq!(
+            note,
+            "churn -1pt on the ecommerce baseline: lifespan =2.0833"
+        );
     }
 }

@@ -47,9 +47,9 @@ impl Scores {
             parse_estimate(
                 raw,
                 |s| {
-                    s.trim().parse::<Decimal>().map_err(|_| {
-                        StoreError::invalid(Some(initiative), field, raw, ICE_RANGE)
-                    })
+                    s.trim()
+                        .parse::<Decimal>()
+                        .map_err(|_| StoreError::invalid(Some(initiative), field, raw, ICE_RANGE))
                 },
                 || {
                     StoreError::invalid(
@@ -82,8 +82,11 @@ impl Scores {
                 confidence,
                 ease,
             } => {
-                for (field, e) in [("impact", impact), ("confidence", confidence), ("ease", ease)]
-                {
+                for (field, e) in [
+                    ("impact", impact),
+                    ("confidence", confidence),
+                    ("ease", ease),
+                ] {
                     for (suffix, v) in e.parts() {
                         if v < Decimal::ONE || v > Decimal::TEN {
                             return Err(StoreError::invalid(

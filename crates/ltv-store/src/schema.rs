@@ -97,13 +97,15 @@ pub(crate) async fn migrate(
             Backend::Postgres => m.postgres,
         };
         sqlx::raw_sql(sql).execute(&mut **tx).await.map_err(db)?;
-        sqlx::query("INSERT INTO ltv_schema (version, description, applied_at) VALUES ($1, $2, $3)")
-            .bind(m.version)
-            .bind(m.description)
-            .bind(now)
-            .execute(&mut **tx)
-            .await
-            .map_err(db)?;
+        sqlx::query(
+            "INSERT INTO ltv_schema (version, description, applied_at) VALUES ($1, $2, $3)",
+        )
+        .bind(m.version)
+        .bind(m.description)
+        .bind(now)
+        .execute(&mut **tx)
+        .await
+        .map_err(db)?;
         let after = serde_json::json!({ "version": m.version, "description": m.description });
         sqlx::query(
             "INSERT INTO audit_log (changed_at, actor, entity, entity_id, initiative_id, subject, \

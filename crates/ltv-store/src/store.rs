@@ -354,9 +354,9 @@ async fn latest_ratings(
     let rows = match initiative {
         Some(id) => {
             sqlx::query(&format!(
-                "SELECT {RATING_COLUMNS} FROM ratings WHERE {LATEST_RATINGS} AND initiative_id = $1 \
+            "SELECT {RATING_COLUMNS} FROM ratings WHERE {LATEST_RATINGS} AND initiative_id = $1 \
                  ORDER BY initiative_id, rater, method"
-            ))
+        ))
             .bind(id)
             .fetch_all(conn)
             .await
@@ -998,13 +998,15 @@ impl Store {
     /// # Errors
     /// Database errors.
     pub async fn audit_log(&self) -> Result<Vec<AuditEntry>> {
-        sqlx::query(&format!("SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY id"))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?
-            .iter()
-            .map(audit_row)
-            .collect()
+        sqlx::query(&format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY id"
+        ))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?
+        .iter()
+        .map(audit_row)
+        .collect()
     }
 
     /// Imports an `ltv plan` file in one transaction: initiatives are matched by name
@@ -1321,20 +1323,18 @@ impl Store {
     /// Database errors.
     pub async fn export(&self) -> Result<Export> {
         let initiatives = self.initiatives(&Filter::default()).await?;
-        let ratings = sqlx::query(&format!(
-            "SELECT {RATING_COLUMNS} FROM ratings ORDER BY id"
-        ))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?
-        .iter()
-        .map(|r| {
-            rating_row(r).map(|(initiative_id, rating)| ExportedRating {
-                initiative_id,
-                rating,
+        let ratings = sqlx::query(&format!("SELECT {RATING_COLUMNS} FROM ratings ORDER BY id"))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?
+            .iter()
+            .map(|r| {
+                rating_row(r).map(|(initiative_id, rating)| ExportedRating {
+                    initiative_id,
+                    rating,
+                })
             })
-        })
-        .collect::<Result<Vec<_>>>()?;
+            .collect::<Result<Vec<_>>>()?;
         Ok(Export {
             schema_version: SCHEMA_VERSION,
             initiatives,

@@ -50,10 +50,7 @@ pub fn postgres() -> Option<&'static PgServer> {
                 "LTV_CI is set but LTV_TEST_POSTGRES_URL is not: .ci/run starts PostgreSQL and sets it (CI never skips)"
             );
         }
-        match binaries() {
-            Some(bin) => Some(throw_away_cluster(&bin)),
-            None => None,
-        }
+        binaries().map(|bin| throw_away_cluster(&bin))
     });
     if server.is_none() {
         eprintln!(
@@ -182,7 +179,11 @@ fn with_database(url: &str, name: &str) -> String {
 
 /// The directory with `initdb`, `pg_ctl` and `postgres`.
 fn binaries() -> Option<PathBuf> {
-    let has = |dir: &Path| ["initdb", "pg_ctl", "postgres"].iter().all(|b| dir.join(b).is_file());
+    let has = |dir: &Path| {
+        ["initdb", "pg_ctl", "postgres"]
+            .iter()
+            .all(|b| dir.join(b).is_file())
+    };
     if let Ok(path) = std::env::var("PATH") {
         for dir in std::env::split_paths(&path) {
             if has(&dir) {
@@ -262,6 +263,8 @@ rm -rf '{dir}'
         ready = ready.display(),
         pid = std::process::id(),
     );
+    // the watchdog outlives this process on purpose: it stops the server afterwards
+    #[allow(clippy::zombie_processes)]
     Command::new("sh")
         .arg("-c")
         .arg(script)

@@ -26,31 +26,45 @@ pub struct BacklogArgs {
 #[derive(Debug, Subcommand)]
 pub enum BacklogCommand {
     /// Create the database (a SQLite file) and apply the schema migrations.
-    #[command(after_help = "Examples:\n  ltv backlog init\n  ltv backlog --db postgres://ltv@db.internal/ltv init")]
+    #[command(
+        after_help = "Examples:\n  ltv backlog init\n  ltv backlog --db postgres://ltv@db.internal/ltv init"
+    )]
     Init,
     /// Import an `ltv plan` file (TOML, JSON or CSV): new initiatives are added as
     /// ideas, changed ones updated, each rater's scores recorded; re-importing changes
     /// nothing.
-    #[command(after_help = "Examples:\n  ltv backlog import examples/initiatives.toml\n  ltv backlog import initiatives.csv --baseline examples/initiatives.toml")]
+    #[command(
+        after_help = "Examples:\n  ltv backlog import examples/initiatives.toml\n  ltv backlog import initiatives.csv --baseline examples/initiatives.toml"
+    )]
     Import(ImportArgs),
     /// Add an initiative (status idea).
-    #[command(after_help = "Example:\n  ltv backlog add --name \"Onboarding calls\" --team cs --driver churn --change -1pt \\\n      --yearly-cost 1200000 --ramp-months 2 --target channel:search \\\n      --hypothesis \"a call in week 1 keeps customers\"")]
+    #[command(
+        after_help = "Example:\n  ltv backlog add --name \"Onboarding calls\" --team cs --driver churn --change -1pt \\\n      --yearly-cost 1200000 --ramp-months 2 --target channel:search \\\n      --hypothesis \"a call in week 1 keeps customers\""
+    )]
     Add(AddArgs),
     /// Rate an initiative: ICE (--impact, --confidence, --ease) or RICE (--reach,
     /// --rice-impact, --rice-confidence, --effort). Every rating is kept; each rater's
     /// latest counts.
-    #[command(after_help = "Examples:\n  ltv backlog rate \"Onboarding calls\" --rater ken --impact 8 --confidence 6 --ease 7\n  ltv backlog rate \"Onboarding calls\" --rater mio --impact 6/8/9 --confidence 5 --ease 7\n  ltv backlog rate \"Onboarding calls\" --rater ken --reach 300 --rice-impact 2 --rice-confidence 0.8 --effort 4")]
+    #[command(
+        after_help = "Examples:\n  ltv backlog rate \"Onboarding calls\" --rater ken --impact 8 --confidence 6 --ease 7\n  ltv backlog rate \"Onboarding calls\" --rater mio --impact 6/8/9 --confidence 5 --ease 7\n  ltv backlog rate \"Onboarding calls\" --rater ken --reach 300 --rice-impact 2 --rice-confidence 0.8 --effort 4"
+    )]
     Rate(RateArgs),
     /// Move an initiative along idea → approved → running → done | dropped.
-    #[command(after_help = "Examples:\n  ltv backlog move \"Onboarding calls\" --to approved\n  ltv backlog move \"Onboarding calls\" --to running --date 2024-04-01")]
+    #[command(
+        after_help = "Examples:\n  ltv backlog move \"Onboarding calls\" --to approved\n  ltv backlog move \"Onboarding calls\" --to running --date 2024-04-01"
+    )]
     Move(MoveArgs),
     /// The backlog ranked exactly as `ltv plan` ranks, with model impact and ROI on the
     /// latest snapshot.
-    #[command(after_help = "Examples:\n  ltv backlog list\n  ltv backlog list --status all --team marketing --format csv")]
+    #[command(
+        after_help = "Examples:\n  ltv backlog list\n  ltv backlog list --status all --team marketing --format csv"
+    )]
     List(ListArgs),
     /// Measure a data file's drivers, LTV and LTV/CAC (overall and per channel) as of a
     /// date and store them as a snapshot.
-    #[command(after_help = "Examples:\n  ltv backlog snapshot orders.csv --margin 0.4 --cac spend.csv\n  ltv backlog snapshot orders.csv --as-of 2024-03-31 --margin 0.4")]
+    #[command(
+        after_help = "Examples:\n  ltv backlog snapshot orders.csv --margin 0.4 --cac spend.csv\n  ltv backlog snapshot orders.csv --as-of 2024-03-31 --margin 0.4"
+    )]
     Snapshot(SnapshotArgs),
     /// Measure a running or done initiative: planned vs actual change of its driver,
     /// difference in differences for a target channel, LTV and ROI so far.

@@ -84,7 +84,11 @@ fn scrub(text: &str) -> String {
             && digit(j + 9)
     };
     while i < b.len() {
-        if date_at(i) && matches!(b.get(i + 10), Some(b'T' | b' ')) && digit(i + 11) && b.get(i + 13) == Some(&b':') {
+        if date_at(i)
+            && matches!(b.get(i + 10), Some(b'T' | b' '))
+            && digit(i + 11)
+            && b.get(i + 13) == Some(&b':')
+        {
             let mut j = i + 19;
             if b.get(j) == Some(&b'.') {
                 j += 1;
@@ -118,11 +122,27 @@ fn the_loop_across_departments() {
     assert_snapshot!("backlog_reimport", ok(&db, &["import", PLAN]));
     // measured baselines at month ends: three before the initiatives start, two after
     for as_of in ["2023-01-31", "2023-02-28", "2023-03-31", "2023-09-30"] {
-        ok(&db, &["snapshot", SAMPLE, "--margin", "0.4", "--cac", SAMPLE_CAC, "--as-of", as_of]);
+        ok(
+            &db,
+            &[
+                "snapshot", SAMPLE, "--margin", "0.4", "--cac", SAMPLE_CAC, "--as-of", as_of,
+            ],
+        );
     }
     let snap = ok(
         &db,
-        &["snapshot", SAMPLE, "--margin", "0.4", "--cac", SAMPLE_CAC, "--as-of", "2023-12-31", "--currency", "$"],
+        &[
+            "snapshot",
+            SAMPLE,
+            "--margin",
+            "0.4",
+            "--cac",
+            SAMPLE_CAC,
+            "--as-of",
+            "2023-12-31",
+            "--currency",
+            "$",
+        ],
     );
     assert_snapshot!("backlog_snapshot", snap);
     // marketing proposes, sales and finance rate, the head of growth approves
@@ -131,40 +151,163 @@ fn the_loop_across_departments() {
         ok(
             &db,
             &[
-                "add", "--name", "Search onboarding", "--team", "marketing", "--driver", "churn",
-                "--change", "-2pt", "--target", "channel:search", "--yearly-cost", "1200",
-                "--ramp-months", "2", "--hypothesis", "a welcome series keeps search customers",
+                "add",
+                "--name",
+                "Search onboarding",
+                "--team",
+                "marketing",
+                "--driver",
+                "churn",
+                "--change",
+                "-2pt",
+                "--target",
+                "channel:search",
+                "--yearly-cost",
+                "1200",
+                "--ramp-months",
+                "2",
+                "--hypothesis",
+                "a welcome series keeps search customers",
             ]
         )
     );
     assert_snapshot!(
         "backlog_rate",
-        ok(&db, &["rate", "Search onboarding", "--rater", "sales", "--impact", "7", "--confidence", "8", "--ease", "6"])
+        ok(
+            &db,
+            &[
+                "rate",
+                "Search onboarding",
+                "--rater",
+                "sales",
+                "--impact",
+                "7",
+                "--confidence",
+                "8",
+                "--ease",
+                "6"
+            ]
+        )
     );
-    ok(&db, &["rate", "Search onboarding", "--rater", "finance", "--impact", "5/6/8", "--confidence", "5", "--ease", "6"]);
-    ok(&db, &["rate", "Search onboarding", "--rater", "finance", "--reach", "58", "--rice-impact", "1", "--rice-confidence", "0.5", "--effort", "2"]);
-    ok(&db, &["move", "Search onboarding", "--to", "approved", "--date", "2023-04-01"]);
+    ok(
+        &db,
+        &[
+            "rate",
+            "Search onboarding",
+            "--rater",
+            "finance",
+            "--impact",
+            "5/6/8",
+            "--confidence",
+            "5",
+            "--ease",
+            "6",
+        ],
+    );
+    ok(
+        &db,
+        &[
+            "rate",
+            "Search onboarding",
+            "--rater",
+            "finance",
+            "--reach",
+            "58",
+            "--rice-impact",
+            "1",
+            "--rice-confidence",
+            "0.5",
+            "--effort",
+            "2",
+        ],
+    );
+    ok(
+        &db,
+        &[
+            "move",
+            "Search onboarding",
+            "--to",
+            "approved",
+            "--date",
+            "2023-04-01",
+        ],
+    );
     assert_snapshot!(
         "backlog_move",
-        ok(&db, &["move", "Search onboarding", "--to", "running", "--date", "2023-04-15"])
+        ok(
+            &db,
+            &[
+                "move",
+                "Search onboarding",
+                "--to",
+                "running",
+                "--date",
+                "2023-04-15"
+            ]
+        )
     );
     assert_snapshot!("backlog_list", ok(&db, &["list"]));
-    assert_snapshot!("backlog_list_csv", ok(&db, &["list", "--status", "all", "--team", "marketing", "--format", "csv"]));
-    assert_snapshot!("backlog_list_json", scrub(&ok(&db, &["list", "--team", "marketing", "--format", "json"])));
-    assert_snapshot!("backlog_measure", ok(&db, &["measure", "Search onboarding"]));
-    assert_snapshot!("backlog_measure_ja", ok(&db, &["measure", "Search onboarding", "--lang", "ja"]));
-    assert_snapshot!("backlog_measure_json", ok(&db, &["measure", "Search onboarding", "--format", "json"]));
-    ok(&db, &["move", "Search onboarding", "--to", "done", "--date", "2023-12-31"]);
+    assert_snapshot!(
+        "backlog_list_csv",
+        ok(
+            &db,
+            &[
+                "list",
+                "--status",
+                "all",
+                "--team",
+                "marketing",
+                "--format",
+                "csv"
+            ]
+        )
+    );
+    assert_snapshot!(
+        "backlog_list_json",
+        scrub(&ok(
+            &db,
+            &["list", "--team", "marketing", "--format", "json"]
+        ))
+    );
+    assert_snapshot!(
+        "backlog_measure",
+        ok(&db, &["measure", "Search onboarding"])
+    );
+    assert_snapshot!(
+        "backlog_measure_ja",
+        ok(&db, &["measure", "Search onboarding", "--lang", "ja"])
+    );
+    assert_snapshot!(
+        "backlog_measure_json",
+        ok(&db, &["measure", "Search onboarding", "--format", "json"])
+    );
+    ok(
+        &db,
+        &[
+            "move",
+            "Search onboarding",
+            "--to",
+            "done",
+            "--date",
+            "2023-12-31",
+        ],
+    );
     assert_snapshot!("backlog_calibration", ok(&db, &["calibration"]));
     assert_snapshot!("backlog_board", ok(&db, &["board"]));
-    assert_snapshot!("backlog_history", scrub(&ok(&db, &["history", "Search onboarding"])));
+    assert_snapshot!(
+        "backlog_history",
+        scrub(&ok(&db, &["history", "Search onboarding"]))
+    );
 
     let export = json(&db, &["export"]);
     assert_eq!(export["initiatives"].as_array().unwrap().len(), 7);
     assert_eq!(export["snapshots"].as_array().unwrap().len(), 5);
     // every change is in the audit log: migration, 3 baselines, 6 + 1 creations,
     // 14 + 3 ratings, 3 moves, 5 snapshots
-    assert_eq!(export["audit_log"].as_array().unwrap().len(), 1 + 3 + 7 + 17 + 3 + 5);
+    assert_eq!(
+        export["audit_log"].as_array().unwrap().len(),
+        1 + 3 + 7 + 17 + 3 + 5
+    );
     let first = scrub(&serde_json::to_string_pretty(&export["initiatives"][6]).unwrap());
     assert_snapshot!("backlog_export_initiative", first);
 
@@ -181,7 +324,20 @@ fn the_loop_across_departments() {
 fn bad_input_exits_2_with_one_line_and_writes_nothing() {
     for (backend, db) in databases("bad-input") {
         ok(&db, &["init"]);
-        ok(&db, &["add", "--name", "Win-back", "--team", "sales", "--driver", "frequency", "--change", "+5%"]);
+        ok(
+            &db,
+            &[
+                "add",
+                "--name",
+                "Win-back",
+                "--team",
+                "sales",
+                "--driver",
+                "frequency",
+                "--change",
+                "+5%",
+            ],
+        );
         let before = json(&db, &["export"]);
         let cases: [(&[&str], &str); 7] = [
             (&["rate", "Nope", "--rater", "ken", "--impact", "5", "--confidence", "5", "--ease", "5"], "error: unknown initiative \"Nope\"\n"),
@@ -194,7 +350,11 @@ fn bad_input_exits_2_with_one_line_and_writes_nothing() {
         ];
         for (args, line) in cases {
             let o = backlog(&db, args);
-            assert_eq!((o.code, o.stderr.as_str()), (2, line), "{backend}: {args:?}");
+            assert_eq!(
+                (o.code, o.stderr.as_str()),
+                (2, line),
+                "{backend}: {args:?}"
+            );
             assert!(o.stdout.is_empty());
         }
         assert_eq!(json(&db, &["export"]), before, "{backend}: nothing written");
@@ -222,7 +382,13 @@ fn twenty_concurrent_processes() {
     const N: usize = 20;
     for (backend, db) in databases("concurrent") {
         ok(&db, &["init"]);
-        ok(&db, &["add", "--name", "Shared", "--team", "product", "--driver", "aov", "--change", "+2%"]);
+        ok(
+            &db,
+            &[
+                "add", "--name", "Shared", "--team", "product", "--driver", "aov", "--change",
+                "+2%",
+            ],
+        );
         let workers: Vec<_> = (0..N)
             .map(|i| {
                 let db = db.clone();
@@ -230,9 +396,41 @@ fn twenty_concurrent_processes() {
                     let name = format!("P{i:02}");
                     let rater = format!("rater{i:02}");
                     let steps: Vec<Vec<String>> = vec![
-                        vec!["add", "--name", &name, "--team", "sales", "--driver", "frequency", "--change", "+3%"],
-                        vec!["rate", &name, "--rater", &rater, "--impact", "6", "--confidence", "7", "--ease", "8"],
-                        vec!["rate", "Shared", "--rater", &rater, "--impact", "5", "--confidence", "5", "--ease", "5"],
+                        vec![
+                            "add",
+                            "--name",
+                            &name,
+                            "--team",
+                            "sales",
+                            "--driver",
+                            "frequency",
+                            "--change",
+                            "+3%",
+                        ],
+                        vec![
+                            "rate",
+                            &name,
+                            "--rater",
+                            &rater,
+                            "--impact",
+                            "6",
+                            "--confidence",
+                            "7",
+                            "--ease",
+                            "8",
+                        ],
+                        vec![
+                            "rate",
+                            "Shared",
+                            "--rater",
+                            &rater,
+                            "--impact",
+                            "5",
+                            "--confidence",
+                            "5",
+                            "--ease",
+                            "5",
+                        ],
                         vec!["move", &name, "--to", "approved", "--date", "2024-05-01"],
                         vec!["move", &name, "--to", "running", "--date", "2024-05-02"],
                     ]
@@ -253,7 +451,10 @@ fn twenty_concurrent_processes() {
         let export = json(&db, &["export"]);
         let initiatives = export["initiatives"].as_array().unwrap();
         assert_eq!(initiatives.len(), N + 1, "{backend}");
-        let mut names: Vec<&str> = initiatives.iter().map(|i| i["name"].as_str().unwrap()).collect();
+        let mut names: Vec<&str> = initiatives
+            .iter()
+            .map(|i| i["name"].as_str().unwrap())
+            .collect();
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), N + 1, "{backend}: no duplicates");
@@ -262,13 +463,22 @@ fn twenty_concurrent_processes() {
                 assert_eq!(i["version"], 1 + N as i64, "{backend}");
                 assert_eq!(i["ratings"].as_array().unwrap().len(), N);
             } else {
-                assert_eq!((i["status"].as_str(), i["version"].as_i64()), (Some("running"), Some(4)), "{backend}");
+                assert_eq!(
+                    (i["status"].as_str(), i["version"].as_i64()),
+                    (Some("running"), Some(4)),
+                    "{backend}"
+                );
             }
         }
         let audit = export["audit_log"].as_array().unwrap();
         let count = |op: &str| audit.iter().filter(|e| e["operation"] == op).count();
         assert_eq!(
-            (count("migrate"), count("create"), count("rate"), count("move")),
+            (
+                count("migrate"),
+                count("create"),
+                count("rate"),
+                count("move")
+            ),
             (1, N + 1, 2 * N, 2 * N),
             "{backend}: every change audited once"
         );
@@ -329,7 +539,10 @@ fn sigkill_in_the_middle_of_an_import_leaves_the_database_consistent() {
             if ltv_store::testing::writer_lock_held(&db) {
                 break;
             }
-            assert!(Instant::now() < deadline, "{backend}: the import never started writing");
+            assert!(
+                Instant::now() < deadline,
+                "{backend}: the import never started writing"
+            );
             std::thread::sleep(Duration::from_millis(5));
         }
         std::thread::sleep(Duration::from_millis(50));
@@ -337,8 +550,16 @@ fn sigkill_in_the_middle_of_an_import_leaves_the_database_consistent() {
         child.wait().unwrap();
         // nothing of the import is there, and the database still works
         let export = json(&db, &["export"]);
-        assert_eq!(export["initiatives"].as_array().unwrap().len(), 0, "{backend}");
-        assert_eq!(export["audit_log"].as_array().unwrap().len(), 1, "only the migration");
+        assert_eq!(
+            export["initiatives"].as_array().unwrap().len(),
+            0,
+            "{backend}"
+        );
+        assert_eq!(
+            export["audit_log"].as_array().unwrap().len(),
+            1,
+            "only the migration"
+        );
         // the import can be run again, completely
         let report = json(&db, &["import", plan.to_str().unwrap()]);
         assert_eq!(report["created"].as_array().unwrap().len(), N, "{backend}");

@@ -22,26 +22,50 @@ fn lifecycle_ratings_and_audit() {
             new.hypothesis = "customers who get a call in week 1 stay longer".into();
             new.target = Some(ltv_store::Target::parse("channel:search").unwrap());
             let added = store.add(new.clone(), "aiko").await.unwrap();
-            assert_eq!((added.status, added.version), (Status::Idea, 1), "{backend}");
+            assert_eq!(
+                (added.status, added.version),
+                (Status::Idea, 1),
+                "{backend}"
+            );
             let key = InitiativeKey::name("Onboarding calls");
 
             // two raters; the second rating of a rater replaces the first for ranking
             store
-                .rate(&key, "ken", &Scores::ice("x", "8", "6", "7").unwrap(), None, "ken")
+                .rate(
+                    &key,
+                    "ken",
+                    &Scores::ice("x", "8", "6", "7").unwrap(),
+                    None,
+                    "ken",
+                )
                 .await
                 .unwrap();
             store
-                .rate(&key, "mio", &Scores::ice("x", "5", "4", "8").unwrap(), None, "mio")
+                .rate(
+                    &key,
+                    "mio",
+                    &Scores::ice("x", "5", "4", "8").unwrap(),
+                    None,
+                    "mio",
+                )
                 .await
                 .unwrap();
             let rated = store
-                .rate(&key, "ken", &Scores::ice("x", "7", "6", "7").unwrap(), None, "ken")
+                .rate(
+                    &key,
+                    "ken",
+                    &Scores::ice("x", "7", "6", "7").unwrap(),
+                    None,
+                    "ken",
+                )
                 .await
                 .unwrap();
             assert_eq!(rated.version, 4);
             assert_eq!(rated.ratings.len(), 2, "{backend}: latest per rater");
             let ken = rated.ratings.iter().find(|r| r.rater == "ken").unwrap();
-            assert!(matches!(ken.scores, Scores::Ice { impact, .. } if impact == ltv_planner::Estimate::One(d("7"))));
+            assert!(
+                matches!(ken.scores, Scores::Ice { impact, .. } if impact == ltv_planner::Estimate::One(d("7")))
+            );
 
             // the lifecycle, with dates
             let date = |s: &str| s.parse().unwrap();
@@ -123,7 +147,13 @@ fn bad_input_changes_nothing() {
             let errors = [
                 store.add(new.clone(), "aiko").await.unwrap_err(),
                 store
-                    .rate(&unknown, "ken", &Scores::ice("Nope", "5", "5", "5").unwrap(), None, "ken")
+                    .rate(
+                        &unknown,
+                        "ken",
+                        &Scores::ice("Nope", "5", "5", "5").unwrap(),
+                        None,
+                        "ken",
+                    )
                     .await
                     .unwrap_err(),
                 store
@@ -162,15 +192,30 @@ fn bad_input_changes_nothing() {
                     .unwrap_err(),
             ];
             let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
-            assert_eq!(lines[0], "initiative \"Win-back mail\" exists already", "{backend}");
+            assert_eq!(
+                lines[0], "initiative \"Win-back mail\" exists already",
+                "{backend}"
+            );
             assert_eq!(lines[1], "unknown initiative \"Nope\"");
             assert_eq!(
                 lines[2],
                 "initiative \"Win-back mail\" cannot move from idea to running: allowed from idea: approved, dropped"
             );
-            assert!(matches!(errors[3], StoreError::VersionMismatch { expected: 7, actual: 1, .. }));
-            assert_eq!(lines[4], "initiative \"Win-back mail\": impact must be in [1, 10], got 0");
-            assert!(lines[5].starts_with("initiative \"Win-back mail\": driver must be one of arpu"));
+            assert!(matches!(
+                errors[3],
+                StoreError::VersionMismatch {
+                    expected: 7,
+                    actual: 1,
+                    ..
+                }
+            ));
+            assert_eq!(
+                lines[4],
+                "initiative \"Win-back mail\": impact must be in [1, 10], got 0"
+            );
+            assert!(
+                lines[5].starts_with("initiative \"Win-back mail\": driver must be one of arpu")
+            );
             assert_eq!(store.audit_log().await.unwrap().len(), before, "{backend}");
             let i = store.get(&key).await.unwrap();
             assert_eq!((i.version, i.status, i.ratings.len()), (1, Status::Idea, 0));
@@ -193,10 +238,17 @@ fn import_is_idempotent_and_ranks_like_plan() {
             let again = store.import(&file, "ken").await.unwrap();
             assert!(again.created.is_empty() && again.updated.is_empty());
             assert_eq!((again.unchanged.len(), again.ratings_added), (6, 0));
-            assert_eq!(store.audit_log().await.unwrap().len(), audit, "re-import writes nothing");
+            assert_eq!(
+                store.audit_log().await.unwrap().len(),
+                audit,
+                "re-import writes nothing"
+            );
 
             // an edited file updates in place, never duplicates
-            let edited = PLAN.replace("change = \"+5%\"                   # 6 → 6.3", "change = \"+8%\"  #");
+            let edited = PLAN.replace(
+                "change = \"+5%\"                   # 6 → 6.3",
+                "change = \"+8%\"  #",
+            );
             let edited = PlanFile::from_toml_str(&edited).unwrap();
             let third = store.import(&edited, "ken").await.unwrap();
             assert_eq!(third.updated, ["Replenishment reminders"]);
@@ -204,9 +256,16 @@ fn import_is_idempotent_and_ranks_like_plan() {
             assert_eq!(all.len(), 6);
 
             // without a snapshot the imported baselines rank, exactly as `ltv plan`
-            let backlog = store.backlog(&Filter::default(), &PlanOptions::default()).await.unwrap();
+            let backlog = store
+                .backlog(&Filter::default(), &PlanOptions::default())
+                .await
+                .unwrap();
             let expected = plan(&edited, &PlanOptions::default()).unwrap();
-            let ranked: Vec<_> = backlog.entries.iter().filter_map(|e| e.planned.clone()).collect();
+            let ranked: Vec<_> = backlog
+                .entries
+                .iter()
+                .filter_map(|e| e.planned.clone())
+                .collect();
             assert_eq!(ranked, expected.initiatives, "{backend}");
             assert_eq!(backlog.summary, Some(expected.summary));
         });
@@ -226,8 +285,16 @@ fn invalid_import_writes_nothing() {
                 "initiative \"Loyalty programme\": yearly_cost must be >= 0, got -1",
                 "{backend}"
             );
-            assert!(store.initiatives(&Filter::default()).await.unwrap().is_empty());
-            assert_eq!(store.audit_log().await.unwrap().len(), 1, "only the migration");
+            assert!(store
+                .initiatives(&Filter::default())
+                .await
+                .unwrap()
+                .is_empty());
+            assert_eq!(
+                store.audit_log().await.unwrap().len(),
+                1,
+                "only the migration"
+            );
         });
     }
 }
@@ -238,11 +305,17 @@ fn stale_versions_and_renames() {
         block_on(async {
             let (store, _) = Store::init(&url, "aiko").await.unwrap();
             let a = store
-                .add(NewInitiative::new("A", "sales", "aov", "+3%").unwrap(), "aiko")
+                .add(
+                    NewInitiative::new("A", "sales", "aov", "+3%").unwrap(),
+                    "aiko",
+                )
                 .await
                 .unwrap();
             store
-                .add(NewInitiative::new("B", "sales", "aov", "+3%").unwrap(), "aiko")
+                .add(
+                    NewInitiative::new("B", "sales", "aov", "+3%").unwrap(),
+                    "aiko",
+                )
                 .await
                 .unwrap();
             let key = InitiativeKey::Id(a.id);
@@ -254,7 +327,10 @@ fn stale_versions_and_renames() {
             assert_eq!(updated.version, 2, "{backend}");
             assert_eq!(updated.etag(), format!("\"{}-2\"", a.id));
             // the same patch against the old version is refused
-            let stale = store.update(&key, &patch, Some(1), "ken").await.unwrap_err();
+            let stale = store
+                .update(&key, &patch, Some(1), "ken")
+                .await
+                .unwrap_err();
             assert_eq!(
                 stale.to_string(),
                 "initiative \"A\" has changed: version 2, the change was made against version 1"
@@ -264,7 +340,11 @@ fn stale_versions_and_renames() {
                 ..InitiativePatch::default()
             };
             assert_eq!(
-                store.update(&key, &rename, None, "aiko").await.unwrap_err().to_string(),
+                store
+                    .update(&key, &rename, None, "aiko")
+                    .await
+                    .unwrap_err()
+                    .to_string(),
                 "initiative \"B\" exists already"
             );
             store.delete(&key, Some(2), "aiko").await.unwrap();
@@ -274,7 +354,10 @@ fn stale_versions_and_renames() {
             ));
             let log = store.audit_log().await.unwrap();
             let last = log.last().unwrap();
-            assert_eq!((last.operation.as_str(), last.after.is_none()), ("delete", true));
+            assert_eq!(
+                (last.operation.as_str(), last.after.is_none()),
+                ("delete", true)
+            );
         });
     }
 }

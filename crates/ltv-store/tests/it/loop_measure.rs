@@ -70,7 +70,10 @@ fn snapshots_measurement_and_calibration() {
                 ("2024-07-31", "0.044", "4.01"),
             ];
             for (as_of, churn, freq) in series {
-                store.add_snapshot(&kpis(as_of, churn, freq), "finance").await.unwrap();
+                store
+                    .add_snapshot(&kpis(as_of, churn, freq), "finance")
+                    .await
+                    .unwrap();
             }
             // taking July again replaces it (the audit log keeps the old numbers)
             store
@@ -88,12 +91,21 @@ fn snapshots_measurement_and_calibration() {
             ];
             for (name, driver, change) in plans {
                 store
-                    .add(NewInitiative::new(name, "cs", driver, change).unwrap(), "aiko")
+                    .add(
+                        NewInitiative::new(name, "cs", driver, change).unwrap(),
+                        "aiko",
+                    )
                     .await
                     .unwrap();
                 let key = InitiativeKey::name(name);
                 store
-                    .rate(&key, "ken", &Scores::ice(name, "8", "9", "6").unwrap(), None, "ken")
+                    .rate(
+                        &key,
+                        "ken",
+                        &Scores::ice(name, "8", "9", "6").unwrap(),
+                        None,
+                        "ken",
+                    )
                     .await
                     .unwrap();
                 for (to, date) in [
@@ -109,7 +121,10 @@ fn snapshots_measurement_and_calibration() {
             }
 
             let m = store
-                .measure(&InitiativeKey::name("Onboarding calls"), &MeasureOptions::default())
+                .measure(
+                    &InitiativeKey::name("Onboarding calls"),
+                    &MeasureOptions::default(),
+                )
                 .await
                 .unwrap();
             assert_eq!(m.before.as_ref().unwrap().as_of.to_string(), "2024-03-31");
@@ -123,7 +138,10 @@ fn snapshots_measurement_and_calibration() {
             assert_eq!(roi.months, 3);
 
             let freq = store
-                .measure(&InitiativeKey::name("Replenishment mail"), &MeasureOptions::default())
+                .measure(
+                    &InitiativeKey::name("Replenishment mail"),
+                    &MeasureOptions::default(),
+                )
                 .await
                 .unwrap();
             assert_eq!(freq.verdict, Verdict::WithinNoise, "{:?}", freq.statements);
@@ -141,8 +159,18 @@ fn snapshots_measurement_and_calibration() {
                 .backlog(&Filter::default(), &PlanOptions::default())
                 .await
                 .unwrap();
-            assert!(matches!(backlog.baseline_source, BaselineSource::Snapshot { .. }));
-            assert_eq!(backlog.entries.iter().filter(|e| e.planned.is_some()).count(), 3);
+            assert!(matches!(
+                backlog.baseline_source,
+                BaselineSource::Snapshot { .. }
+            ));
+            assert_eq!(
+                backlog
+                    .entries
+                    .iter()
+                    .filter(|e| e.planned.is_some())
+                    .count(),
+                3
+            );
 
             let board = store.board(&PlanOptions::default()).await.unwrap();
             assert_eq!(board.columns[3].count, 3, "done column");

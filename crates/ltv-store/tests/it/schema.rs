@@ -10,7 +10,10 @@ fn init_migrates_once_and_refuses_a_newer_schema() {
         block_on(async {
             let err = Store::open(&url).await.unwrap_err();
             assert!(
-                matches!(err, StoreError::NotInitialised { .. } | StoreError::Missing { .. }),
+                matches!(
+                    err,
+                    StoreError::NotInitialised { .. } | StoreError::Missing { .. }
+                ),
                 "{backend}: {err}"
             );
             let (store, m) = Store::init(&url, "aiko").await.unwrap();
@@ -24,11 +27,15 @@ fn init_migrates_once_and_refuses_a_newer_schema() {
             raw(&url, "INSERT INTO ltv_schema (version, description, applied_at) VALUES (99, 'future', 'x')").await;
             let open = Store::open(&url).await.unwrap_err();
             assert!(
-                open.to_string().ends_with("has schema version 99, newer than this ltv knows (1): upgrade ltv"),
+                open.to_string()
+                    .ends_with("has schema version 99, newer than this ltv knows (1): upgrade ltv"),
                 "{backend}: {open}"
             );
             let init = Store::init(&url, "aiko").await.unwrap_err();
-            assert!(matches!(init, StoreError::SchemaTooNew { found: 99, .. }), "{backend}");
+            assert!(
+                matches!(init, StoreError::SchemaTooNew { found: 99, .. }),
+                "{backend}"
+            );
         });
     }
 }
@@ -51,20 +58,33 @@ fn files_that_are_not_databases_and_unreachable_servers() {
             Store::open(&url).await.unwrap_err(),
             Store::init(&url, "aiko").await.unwrap_err(),
         ] {
-            assert_eq!(err.to_string(), format!("{} is not a database", text.display()));
+            assert_eq!(
+                err.to_string(),
+                format!("{} is not a database", text.display())
+            );
         }
         let missing = dir.join("nope.db");
-        let err = Store::open(&missing.display().to_string()).await.unwrap_err();
+        let err = Store::open(&missing.display().to_string())
+            .await
+            .unwrap_err();
         assert_eq!(
             err.to_string(),
-            format!("no backlog database at {}: initialise it first", missing.display())
+            format!(
+                "no backlog database at {}: initialise it first",
+                missing.display()
+            )
         );
         assert!(!missing.exists(), "open never creates a file");
 
         // nothing listens on port 9 of the loopback
-        let err = Store::open("postgres://ltv:secret@127.0.0.1:9/ltv").await.unwrap_err();
+        let err = Store::open("postgres://ltv:secret@127.0.0.1:9/ltv")
+            .await
+            .unwrap_err();
         let line = err.to_string();
-        assert!(line.starts_with("cannot connect to postgres://ltv:***@127.0.0.1:9/ltv: "), "{line}");
+        assert!(
+            line.starts_with("cannot connect to postgres://ltv:***@127.0.0.1:9/ltv: "),
+            "{line}"
+        );
         assert!(!line.contains("secret"));
         let err = Store::open("mysql://h/db").await.unwrap_err();
         assert!(matches!(err, StoreError::UnsupportedUrl { .. }));

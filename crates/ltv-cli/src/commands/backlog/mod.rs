@@ -12,13 +12,11 @@ use chrono::NaiveDate;
 use ltv_planner::{PlanOptions, ScoreMode, Team};
 use ltv_segments::CsvFile;
 use ltv_store::{
-    Filter, InitiativeKey, MeasureOptions, NewInitiative, Scores, Status, Store, StoreError,
-    Target,
+    Filter, InitiativeKey, MeasureOptions, NewInitiative, Scores, Status, Store, StoreError, Target,
 };
 
 use crate::args::{
-    BacklogArgs, BacklogCommand, ExportFormat, Format, LangArg, ModeArg, StatusArg,
-    StatusFilterArg,
+    BacklogArgs, BacklogCommand, ExportFormat, Format, LangArg, ModeArg, StatusArg, StatusFilterArg,
 };
 use crate::commands::{load, plan_file};
 use crate::output;
@@ -33,7 +31,11 @@ pub fn run(args: BacklogArgs, out: &mut dyn Write) -> Result<()> {
     let url = args
         .db
         .clone()
-        .or_else(|| std::env::var(DATABASE_ENV).ok().filter(|v| !v.trim().is_empty()))
+        .or_else(|| {
+            std::env::var(DATABASE_ENV)
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+        })
         .unwrap_or_else(|| ltv_store::DEFAULT_URL.to_owned());
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -64,9 +66,7 @@ fn actor(args: &BacklogArgs) -> Result<String> {
         .or_else(|| std::env::var("USER").ok())
         .or_else(|| std::env::var("USERNAME").ok())
         .filter(|a| !a.trim().is_empty())
-        .ok_or_else(|| {
-            anyhow!("no name for the audit log: pass --as NAME (or set USER)")
-        })
+        .ok_or_else(|| anyhow!("no name for the audit log: pass --as NAME (or set USER)"))
 }
 
 fn today() -> NaiveDate {
@@ -76,9 +76,10 @@ fn today() -> NaiveDate {
 fn date(raw: Option<&str>) -> Result<NaiveDate> {
     match raw {
         None => Ok(today()),
-        Some(r) => r.trim().parse::<NaiveDate>().map_err(|_| {
-            anyhow!("invalid value for --date: must be a date YYYY-MM-DD, got {r}")
-        }),
+        Some(r) => r
+            .trim()
+            .parse::<NaiveDate>()
+            .map_err(|_| anyhow!("invalid value for --date: must be a date YYYY-MM-DD, got {r}")),
     }
 }
 
@@ -255,9 +256,10 @@ async fn command_on(store: &Store, args: &BacklogArgs, out: &mut dyn Write) -> R
                 }
                 None => Vec::new(),
             };
-            let source = Path::new(&a.input.file)
-                .file_name()
-                .map_or_else(|| a.input.file.clone(), |n| n.to_string_lossy().into_owned());
+            let source = Path::new(&a.input.file).file_name().map_or_else(
+                || a.input.file.clone(),
+                |n| n.to_string_lossy().into_owned(),
+            );
             let kpis = measure_snapshot(
                 &tx,
                 &source,
@@ -277,7 +279,10 @@ async fn command_on(store: &Store, args: &BacklogArgs, out: &mut dyn Write) -> R
         }
         BacklogCommand::Measure(a) => {
             let m = store
-                .measure(&InitiativeKey::name(a.name.clone()), &MeasureOptions::default())
+                .measure(
+                    &InitiativeKey::name(a.name.clone()),
+                    &MeasureOptions::default(),
+                )
                 .await?;
             match a.format.format {
                 Format::Json => output::json(&m)?,

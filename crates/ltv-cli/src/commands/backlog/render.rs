@@ -90,7 +90,9 @@ fn source(b: &Backlog) -> String {
             format!("on the snapshot of {source} as of {as_of}")
         }
         BaselineSource::Imported => "on the imported plan file's baseline".to_owned(),
-        BaselineSource::None => "without a baseline (no snapshot, no imported plan file)".to_owned(),
+        BaselineSource::None => {
+            "without a baseline (no snapshot, no imported plan file)".to_owned()
+        }
     }
 }
 
@@ -142,7 +144,10 @@ fn list_text(b: &Backlog) -> String {
             opt(p.and_then(|p| p.roi), percent),
             p.map_or_else(
                 || "-".to_owned(),
-                |p| p.payback_month.map_or("never".to_owned(), |m| format!("month {m}")),
+                |p| {
+                    p.payback_month
+                        .map_or("never".to_owned(), |m| format!("month {m}"))
+                },
             ),
             p.map_or_else(|| "-".to_owned(), |p| money(p.npv)),
         ]);
@@ -183,7 +188,11 @@ fn list_csv(b: &Backlog) -> String {
             i.fields.team.to_string(),
             i.fields.driver.clone(),
             i.fields.change.to_string(),
-            i.fields.target.as_ref().map(ToString::to_string).unwrap_or_default(),
+            i.fields
+                .target
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
             d(e.score),
             d(p.and_then(|p| p.model_ltv_change_pct)),
             d(p.and_then(|p| p.roi)),
@@ -208,33 +217,45 @@ pub fn snapshot(s: &Snapshot) -> String {
         "Snapshot #{} of {} as of {} ({})",
         s.id, k.source, k.as_of, h.ltv_basis
     ));
-    t.row("customers", format!("{} ({} active)", h.customers, h.active_customers))
-        .row("average order value", money(h.aov))
-        .row("orders per year", money(h.orders_per_year))
-        .note(
-            "monthly churn",
-            percent(h.monthly_churn),
-            format!("no order for > {} days", h.inactive_days),
-        )
-        .row("gross margin", h.margin.normalize().to_string())
-        .row("LTV", money(h.ltv))
-        .row("CAC", opt(h.cac, money))
-        .row("LTV/CAC", opt(h.ltv_cac_ratio, money))
-        .row(
-            "band",
-            h.band.map_or("-".to_owned(), |b| {
-                serde_json::to_value(b)
-                    .ok()
-                    .and_then(|v| v.as_str().map(|s| s.replace('_', " ")))
-                    .unwrap_or_default()
-            }),
-        )
-        .row("max CAC (LTV ÷ 3)", money(h.max_cac))
-        .row("repeat rate", opt(h.repeat_rate, percent))
-        .row("new customers per month", money(h.new_customers_per_month));
+    t.row(
+        "customers",
+        format!("{} ({} active)", h.customers, h.active_customers),
+    )
+    .row("average order value", money(h.aov))
+    .row("orders per year", money(h.orders_per_year))
+    .note(
+        "monthly churn",
+        percent(h.monthly_churn),
+        format!("no order for > {} days", h.inactive_days),
+    )
+    .row("gross margin", h.margin.normalize().to_string())
+    .row("LTV", money(h.ltv))
+    .row("CAC", opt(h.cac, money))
+    .row("LTV/CAC", opt(h.ltv_cac_ratio, money))
+    .row(
+        "band",
+        h.band.map_or("-".to_owned(), |b| {
+            serde_json::to_value(b)
+                .ok()
+                .and_then(|v| v.as_str().map(|s| s.replace('_', " ")))
+                .unwrap_or_default()
+        }),
+    )
+    .row("max CAC (LTV ÷ 3)", money(h.max_cac))
+    .row("repeat rate", opt(h.repeat_rate, percent))
+    .row("new customers per month", money(h.new_customers_per_month));
     let mut out = t.render();
     if !k.channels.is_empty() {
-        let mut c = Table::new(["channel", "customers", "LTV", "CAC", "LTV/CAC", "churn", "AOV", "orders/yr"]);
+        let mut c = Table::new([
+            "channel",
+            "customers",
+            "LTV",
+            "CAC",
+            "LTV/CAC",
+            "churn",
+            "AOV",
+            "orders/yr",
+        ]);
         for ch in &k.channels {
             c.push([
                 ch.channel.clone(),
@@ -282,8 +303,14 @@ pub fn measurement(m: &Measurement, ja: bool) -> String {
         .row("full effect from", opt_date(m.effect_from))
         .row("before", point(&m.before))
         .row("after", point(&m.after))
-        .row("planned change", opt(m.planned_change, |v| show_change(kpi, v)))
-        .row("actual change", opt(m.actual_change, |v| show_change(kpi, v)));
+        .row(
+            "planned change",
+            opt(m.planned_change, |v| show_change(kpi, v)),
+        )
+        .row(
+            "actual change",
+            opt(m.actual_change, |v| show_change(kpi, v)),
+        );
     if let Some(d) = &m.did {
         t.note(
             "effect (diff-in-diff)",
@@ -296,9 +323,12 @@ pub fn measurement(m: &Measurement, ja: bool) -> String {
         );
     }
     t.row("share of plan", opt(m.realised_share, percent))
-        .row("usual variation", opt(m.usual_variation, |v| {
-            format!("up to {}", show_change(kpi, v).trim_start_matches('+'))
-        }))
+        .row(
+            "usual variation",
+            opt(m.usual_variation, |v| {
+                format!("up to {}", show_change(kpi, v).trim_start_matches('+'))
+            }),
+        )
         .row("LTV change", opt(m.ltv_change, money))
         .row("LTV/CAC change", opt(m.ltv_cac_change, money));
     if let Some(r) = &m.roi_so_far {
@@ -308,7 +338,8 @@ pub fn measurement(m: &Measurement, ja: bool) -> String {
             format!(
                 "{} months, payback {}",
                 r.months,
-                r.payback_month.map_or("not yet".to_owned(), |p| format!("month {p}"))
+                r.payback_month
+                    .map_or("not yet".to_owned(), |p| format!("month {p}"))
             ),
         );
     }
@@ -334,16 +365,10 @@ fn opt_date(d: Option<chrono::NaiveDate>) -> String {
 
 pub fn calibration(c: &[RaterCalibration]) -> String {
     if c.is_empty() {
-        return "no done initiative can be measured yet, so no rater can be calibrated\n".to_owned();
+        return "no done initiative can be measured yet, so no rater can be calibrated\n"
+            .to_owned();
     }
-    let mut t = Table::new([
-        "rater",
-        "done",
-        "confidence",
-        "delivered",
-        "gap",
-        "reading",
-    ]);
+    let mut t = Table::new(["rater", "done", "confidence", "delivered", "gap", "reading"]);
     for r in c {
         t.push([
             r.rater.clone(),
@@ -384,14 +409,28 @@ pub fn board(b: &Board) -> String {
                     opt(c.model_ltv_change_pct, signed),
                     opt(c.roi, percent),
                     c.verdict
-                        .map(|v| format!("  measured: {}", serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()))
+                        .map(|v| format!(
+                            "  measured: {}",
+                            serde_json::to_value(v)
+                                .ok()
+                                .and_then(|v| v.as_str().map(str::to_owned))
+                                .unwrap_or_default()
+                        ))
                         .unwrap_or_default()
                 );
             }
         }
     }
     if !b.trend.is_empty() {
-        let mut t = Table::new(["as of", "customers", "LTV", "LTV/CAC", "churn", "AOV", "orders/yr"]);
+        let mut t = Table::new([
+            "as of",
+            "customers",
+            "LTV",
+            "LTV/CAC",
+            "churn",
+            "AOV",
+            "orders/yr",
+        ]);
         for p in &b.trend {
             t.push([
                 p.as_of.to_string(),

@@ -69,9 +69,11 @@ pub fn measure_snapshot(
         .map_err(error::core)?
         .map(|c| c.normalize())
         .filter(|c| !c.is_zero());
-    let ratio = cac.and_then(|c| d.ltv.checked_div(c)).map(|r| r.normalize());
-    let gross_profit_per_month = d.average_order_value * margin * d.purchase_frequency_per_year
-        / Decimal::from(12);
+    let ratio = cac
+        .and_then(|c| d.ltv.checked_div(c))
+        .map(|r| r.normalize());
+    let gross_profit_per_month =
+        d.average_order_value * margin * d.purchase_frequency_per_year / Decimal::from(12);
     let payback_months = match cac {
         Some(c) => ltv_core::payback_periods(c, gross_profit_per_month)
             .map_err(error::core)?
