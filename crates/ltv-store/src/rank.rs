@@ -294,6 +294,26 @@ pub fn rank(
             others.push(entry(i, None, own_score, Some(format!("not ranked: {e}"))));
             continue;
         }
+        // the planner has no notion of a target: say how much of the base it is
+        let note = match (&i.fields.target, latest(snapshots)) {
+            (Some(t), Some(s)) if t.kind == crate::initiative::TargetKind::Channel => {
+                let n = s
+                    .kpis
+                    .channels
+                    .iter()
+                    .find(|c| c.channel == t.name)
+                    .map_or(0, |c| c.customers);
+                let whole = format!(
+                    "the model applies the move to all customers; the target {t} holds {n} of {}",
+                    s.kpis.headline.customers
+                );
+                Some(match note {
+                    Some(n) => format!("{n}; {whole}"),
+                    None => whole,
+                })
+            }
+            _ => note,
+        };
         rankable.push((i, p, note));
     }
     let mut entries = Vec::new();

@@ -10,7 +10,7 @@ use insta::assert_snapshot;
 
 const SAMPLE: &str = "../ltv-report/data/sample_transactions.csv";
 const SAMPLE_CAC: &str = "../ltv-report/data/sample_cac.csv";
-const PLAN: &str = "../../examples/initiatives.toml";
+const PLAN: &str = "../../examples/backlog.toml";
 
 struct Out {
     code: i32,
@@ -300,15 +300,15 @@ fn the_loop_across_departments() {
     );
 
     let export = json(&db, &["export"]);
-    assert_eq!(export["initiatives"].as_array().unwrap().len(), 7);
+    assert_eq!(export["initiatives"].as_array().unwrap().len(), 6);
     assert_eq!(export["snapshots"].as_array().unwrap().len(), 5);
-    // every change is in the audit log: migration, 3 baselines, 6 + 1 creations,
-    // 14 + 3 ratings, 3 moves, 5 snapshots
+    // every change is in the audit log: migration, 1 baseline, 5 + 1 creations,
+    // 9 + 3 ratings, 3 moves, 5 snapshots
     assert_eq!(
         export["audit_log"].as_array().unwrap().len(),
-        1 + 3 + 7 + 17 + 3 + 5
+        1 + 1 + 6 + 12 + 3 + 5
     );
-    let first = scrub(&serde_json::to_string_pretty(&export["initiatives"][6]).unwrap());
+    let first = scrub(&serde_json::to_string_pretty(&export["initiatives"][5]).unwrap());
     assert_snapshot!("backlog_export_initiative", first);
 
     // the environment variable names the database when --db is not given
