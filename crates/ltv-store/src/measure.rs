@@ -402,8 +402,11 @@ fn judge(
     };
     let mut cannot = false;
     let (hb, ha) = (&before.kpis.headline, &after.kpis.headline);
-    m.ltv_change = Some(ha.ltv - hb.ltv);
-    m.ltv_cac_change = ha.ltv_cac_ratio.zip(hb.ltv_cac_ratio).map(|(a, b)| a - b);
+    m.ltv_change = Some((ha.ltv - hb.ltv).normalize());
+    m.ltv_cac_change = ha
+        .ltv_cac_ratio
+        .zip(hb.ltv_cac_ratio)
+        .map(|(a, b)| (a - b).normalize());
     // the group whose KPI the initiative moves: the channel, or every customer
     let (value_before, value_after) = match channel {
         Some(ch) => {
@@ -411,15 +414,15 @@ fn judge(
             let (ta, ca) = split(after, kpi, ch);
             match (tb, ta, cb, ca) {
                 (Some(tb), Some(ta), Some(cb), Some(ca)) => {
-                    let treated_change = ta.0 - tb.0;
-                    let control_change = ca.0 - cb.0;
+                    let treated_change = (ta.0 - tb.0).normalize();
+                    let control_change = (ca.0 - cb.0).normalize();
                     m.did = Some(DiffInDiff {
                         channel: ch.to_owned(),
                         treated_customers: ta.1,
                         control_customers: ca.1,
                         treated_change,
                         control_change,
-                        estimate: treated_change - control_change,
+                        estimate: (treated_change - control_change).normalize(),
                     });
                     for (group_en, group_ja, n) in [
                         (
@@ -482,13 +485,13 @@ fn judge(
         );
         return true;
     };
-    m.actual_change = Some(va - vb);
+    m.actual_change = Some((va - vb).normalize());
     let change = initiative.fields.change.at(Scenario::Likely);
     if let Ok(planned) = change.apply(vb) {
-        m.planned_after = Some(planned);
-        m.planned_change = Some(planned - vb);
+        m.planned_after = Some(planned.normalize());
+        m.planned_change = Some((planned - vb).normalize());
     }
-    let effect = m.did.as_ref().map_or(va - vb, |d| d.estimate);
+    let effect = m.did.as_ref().map_or((va - vb).normalize(), |d| d.estimate);
     m.effect = Some(effect);
     m.realised_share = m
         .planned_change
