@@ -353,10 +353,12 @@ async fn latest_ratings(
 ) -> Result<Vec<(i64, Rating)>> {
     let rows = match initiative {
         Some(id) => {
+            // the latest of this initiative only: an import looks up every initiative
             sqlx::query(&format!(
-            "SELECT {RATING_COLUMNS} FROM ratings WHERE {LATEST_RATINGS} AND initiative_id = $1 \
-                 ORDER BY initiative_id, rater, method"
-        ))
+                "SELECT {RATING_COLUMNS} FROM ratings WHERE initiative_id = $1 AND id IN \
+                 (SELECT MAX(id) FROM ratings WHERE initiative_id = $1 GROUP BY rater, method) \
+                 ORDER BY rater, method"
+            ))
             .bind(id)
             .fetch_all(conn)
             .await
@@ -939,23 +941,20 @@ impl Store {
         .fetch_all(&mut *conn)
         .await
         .map_err(db)?;
-        let mut ratings = latest_ratings(&mut conn, None).await?;
+        let mut ratings: BTreeMap<i64, Vec<Rating>> = BTreeMap::new();
+        for (of, r) in latest_ratings(&mut conn, None).await? {
+            ratings.entry(of).or_default().push(r);
+        }
         let mut out = Vec::new();
         for row in &rows {
             let mut i = initiative_row(row)?;
             let keep = (filter.statuses.is_empty() || filter.statuses.contains(&i.status))
                 && filter.team.as_ref().is_none_or(|t| *t == i.fields.team);
             if keep {
-                let id = i.id;
-                i.ratings = ratings
-                    .iter()
-                    .filter(|(of, _)| *of == id)
-                    .map(|(_, r)| r.clone())
-                    .collect();
+                i.ratings = ratings.remove(&i.id).unwrap_or_default();
                 out.push(i);
             }
         }
-        ratings.clear();
         Ok(out)
     }
 
