@@ -55,6 +55,9 @@ fn store_error(err: StoreError) -> anyhow::Error {
         StoreError::Missing { .. }
         | StoreError::NotInitialised { .. }
         | StoreError::SchemaTooOld { .. } => anyhow!("{err} (`ltv backlog init`)"),
+        StoreError::Connect { ref reason, .. } if reason.contains("without TLS support") => {
+            anyhow!("{err} (this ltv was built without the `tls` feature: see docs/backlog.md)")
+        }
         other => anyhow::Error::new(other),
     }
 }
