@@ -276,79 +276,108 @@ pub fn snapshot(s: &Snapshot) -> String {
 
 pub fn measurement(m: &Measurement, ja: bool) -> String {
     let kpi = m.kpi;
-    let mut t = KvTable::new(format!(
-        "Measurement of \"{}\" ({}; driver {}, measured by {}{})",
-        m.initiative,
-        m.status,
-        m.driver,
-        kpi.as_str(),
-        m.target
-            .as_ref()
-            .map(|t| format!(", target {t}"))
-            .unwrap_or_default()
-    ));
+    // English and Japanese labels
+    let l = |en: &'static str, jp: &'static str| if ja { jp } else { en };
+    let target = m.target.as_ref().map(ToString::to_string);
+    let title = if ja {
+        format!(
+            "施策「{}」の効果測定（{}、ドライバー {}、指標 {}{}）",
+            m.initiative,
+            m.status.label_ja(),
+            m.driver,
+            kpi.as_str(),
+            target.map(|t| format!("、対象 {t}")).unwrap_or_default()
+        )
+    } else {
+        format!(
+            "Measurement of \"{}\" ({}; driver {}, measured by {}{})",
+            m.initiative,
+            m.status,
+            m.driver,
+            kpi.as_str(),
+            target.map(|t| format!(", target {t}")).unwrap_or_default()
+        )
+    };
+    let mut t = KvTable::new(title);
     let point = |p: &Option<ltv_store::Point>| match p {
         Some(p) => format!(
             "{}: {}",
             p.as_of,
             match (p.treated, p.value) {
-                (Some(t), _) => format!("{} (channel)", show_value(kpi, t)),
+                (Some(t), _) => format!("{} ({})", show_value(kpi, t), l("channel", "チャネル")),
                 (None, Some(v)) => show_value(kpi, v),
                 (None, None) => "-".to_owned(),
             }
         ),
         None => "-".to_owned(),
     };
-    t.row("started", opt_date(m.start_date))
-        .row("full effect from", opt_date(m.effect_from))
-        .row("before", point(&m.before))
-        .row("after", point(&m.after))
+    t.row(l("started", "開始日"), opt_date(m.start_date))
         .row(
-            "planned change",
+            l("full effect from", "効果が出揃う日"),
+            opt_date(m.effect_from),
+        )
+        .row(l("before", "施策前"), point(&m.before))
+        .row(l("after", "施策後"), point(&m.after))
+        .row(
+            l("planned change", "計画した変化"),
             opt(m.planned_change, |v| show_change(kpi, v)),
         )
         .row(
-            "actual change",
+            l("actual change", "実際の変化"),
             opt(m.actual_change, |v| show_change(kpi, v)),
         );
     if let Some(d) = &m.did {
         t.note(
-            "effect (diff-in-diff)",
+            l("effect (diff-in-diff)", "効果（差分の差分）"),
             show_change(kpi, d.estimate),
-            format!(
-                "channel {} vs the other channels {}",
-                show_change(kpi, d.treated_change),
-                show_change(kpi, d.control_change)
-            ),
+            if ja {
+                format!(
+                    "チャネル {}、他のチャネル {}",
+                    show_change(kpi, d.treated_change),
+                    show_change(kpi, d.control_change)
+                )
+            } else {
+                format!(
+                    "channel {} vs the other channels {}",
+                    show_change(kpi, d.treated_change),
+                    show_change(kpi, d.control_change)
+                )
+            },
         );
     }
-    t.row("share of plan", opt(m.realised_share, percent))
+    t.row(l("share of plan", "計画比"), opt(m.realised_share, percent))
         .row(
-            "usual variation",
+            l("usual variation", "通常の変動"),
             opt(m.usual_variation, |v| {
-                format!("up to {}", show_change(kpi, v).trim_start_matches('+'))
+                let v = show_change(kpi, v);
+                let v = v.trim_start_matches('+');
+                if ja {
+                    format!("最大 {v}")
+                } else {
+                    format!("up to {v}")
+                }
             }),
         )
-        .row("LTV change", opt(m.ltv_change, money))
-        .row("LTV/CAC change", opt(m.ltv_cac_change, money));
-    if let Some(r) = &m.roi_so_far {
-        t.note(
-            "ROI so far",
-            opt(r.roi, percent),
-            format!(
-                "{} months, payback {}",
-                r.months,
-                r.payback_month
-                    .map_or("not yet".to_owned(), |p| format!("month {p}"))
-            ),
+        .row(l("LTV change", "LTV の変化"), opt(m.ltv_change, money))
+        .row(
+            l("LTV/CAC change", "LTV/CAC の変化"),
+            opt(m.ltv_cac_change, money),
         );
+    if let Some(r) = &m.roi_so_far {
+        let note = match (ja, r.payback_month) {
+            (false, Some(p)) => format!("{} months, payback month {p}", r.months),
+            (false, None) => format!("{} months, payback not yet", r.months),
+            (true, Some(p)) => format!("{} か月、{p} か月目に回収", r.months),
+            (true, None) => format!("{} か月、未回収", r.months),
+        };
+        t.note(l("ROI so far", "これまでの ROI"), opt(r.roi, percent), note);
     }
     t.row(
-        "verdict",
+        l("verdict", "判定"),
         match m.verdict {
-            Verdict::Measured => "measured",
-            Verdict::WithinNoise => "within the usual variation",
-            Verdict::CannotTellYet => "cannot tell yet",
+            Verdict::Measured => l("measured", "計測済み"),
+            Verdict::WithinNoise => l("within the usual variation", "通常の変動の範囲内"),
+            Verdict::CannotTellYet => l("cannot tell yet", "まだ判定できません"),
         },
     );
     let mut out = t.render();
