@@ -51,6 +51,27 @@ pub fn report(err: ltv_report::ReportError) -> anyhow::Error {
             allowed,
         } => out_of_range(field, allowed, value),
         ltv_report::ReportError::Segments(e) => segments(e),
+        ltv_report::ReportError::Core(e) => core(e),
+        other => anyhow::Error::new(other),
+    }
+}
+
+/// A measurement error phrased in terms of the flags.
+pub fn measure(err: ltv_planner::MeasureError) -> anyhow::Error {
+    match err {
+        ltv_planner::MeasureError::InvalidOption {
+            field,
+            value,
+            allowed,
+        } => out_of_range(field, allowed, value),
+        ltv_planner::MeasureError::Data(e) => segments(e),
+        ltv_planner::MeasureError::Plan(ltv_planner::PlanError::Core { source, .. }) => {
+            core(source)
+        }
+        ltv_planner::MeasureError::NotMeasurable { file, reason } => anyhow::anyhow!(
+            "{file}: {}",
+            reason.replace("(inactive_days)", "(--inactive-days)")
+        ),
         other => anyhow::Error::new(other),
     }
 }

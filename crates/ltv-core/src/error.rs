@@ -19,6 +19,16 @@ pub enum CoreError {
         /// The allowed range in words or interval notation, e.g. `in (0, 1]`.
         allowed: &'static str,
     },
+    /// A text value that is not one of the accepted forms (a currency, a language).
+    #[error("{field} must be {allowed}, got '{value}'")]
+    Unrecognized {
+        /// The input's snake_case name.
+        field: &'static str,
+        /// The rejected text (at most 40 characters of it).
+        value: String,
+        /// What is accepted, in words.
+        allowed: &'static str,
+    },
     /// Subscription LTV with zero churn and no finite horizon would be infinite.
     #[error("churn is 0, so the customer never leaves and LTV is infinite: give a finite horizon (--horizon) or a churn above 0")]
     ZeroChurnWithoutHorizon,
@@ -34,7 +44,9 @@ impl CoreError {
     /// The snake_case name of the offending input, where there is one.
     pub fn field(&self) -> Option<&'static str> {
         match self {
-            CoreError::OutOfRange { field, .. } => Some(field),
+            CoreError::OutOfRange { field, .. } | CoreError::Unrecognized { field, .. } => {
+                Some(field)
+            }
             CoreError::ZeroChurnWithoutHorizon => Some("churn"),
             CoreError::Overflow { .. } => None,
         }

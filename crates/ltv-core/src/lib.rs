@@ -34,18 +34,24 @@
 
 mod calc;
 pub mod checked;
+mod currency;
 mod error;
+mod lang;
 mod ltv;
+mod number;
 pub mod present;
 mod rate;
 mod unit_economics;
 
 pub use calc::{CalcReport, LtvModel};
+pub use currency::Currency;
 pub use error::{CoreError, Result};
+pub use lang::Lang;
 pub use ltv::{expected_lifespan, Ecommerce, General, Profit, Revenue, Subscription};
+pub use number::parse_decimal;
 pub use rate::{non_negative, positive, Churn, DiscountRate, Margin};
 pub use rust_decimal::Decimal;
 pub use unit_economics::{
-    cac, ltv_cac_ratio, payback_periods, Band, CacReport, CacRequest, UnitEconomics,
-    UnitEconomicsRequest,
+    cac, ltv_cac_ratio, max_affordable_cac, payback_periods, Band, CacReport, CacRequest,
+    UnitEconomics, UnitEconomicsRequest, DEFAULT_TARGET_RATIO,
 };

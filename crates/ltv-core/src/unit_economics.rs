@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::checked::{add, div, mul};
 use crate::error::{CoreError, Result};
+use crate::lang::Lang;
 use crate::rate::{non_negative, positive, Margin};
 
 /// Customer acquisition cost = (marketing cost + sales cost) ÷ new customers.
@@ -130,6 +131,41 @@ impl Band {
         }
     }
 
+    /// The band's name in words: `needs improvement`, `要改善`.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Band::Healthy => lang.pick("healthy", "健全"),
+            Band::NeedsImprovement => lang.pick("needs improvement", "要改善"),
+            Band::Unprofitable => lang.pick("unprofitable", "赤字"),
+        }
+    }
+
+    /// The band with its range and what it means, for people:
+    /// `needs improvement (1 ≤ LTV/CAC < 3): profitable, room to improve`.
+    ///
+    /// ```
+    /// use ltv_core::{Band, Lang};
+    /// assert_eq!(Band::Unprofitable.describe(Lang::En),
+    ///     "unprofitable (LTV/CAC < 1): each new customer loses money");
+    /// assert_eq!(Band::Healthy.describe(Lang::Ja), "健全（LTV/CAC 3 以上）: 獲得費用を十分に回収できる");
+    /// ```
+    pub fn describe(self, lang: Lang) -> &'static str {
+        match self {
+            Band::Healthy => lang.pick(
+                "healthy (LTV/CAC ≥ 3): acquisition pays for itself well",
+                "健全（LTV/CAC 3 以上）: 獲得費用を十分に回収できる",
+            ),
+            Band::NeedsImprovement => lang.pick(
+                "needs improvement (1 ≤ LTV/CAC < 3): profitable, room to improve",
+                "要改善（LTV/CAC 1〜3）: 黒字だが改善の余地あり",
+            ),
+            Band::Unprofitable => lang.pick(
+                "unprofitable (LTV/CAC < 1): each new customer loses money",
+                "赤字（LTV/CAC 1 未満）: 顧客を獲得するほど損失が出る",
+            ),
+        }
+    }
+
     /// A short human explanation.
     pub fn meaning(self) -> &'static str {
         match self {
@@ -152,6 +188,30 @@ impl fmt::Display for Band {
 /// [`CoreError::OutOfRange`] for `cac <= 0`; [`CoreError::Overflow`].
 pub fn ltv_cac_ratio(ltv: Decimal, cac: Decimal) -> Result<Decimal> {
     div(ltv, positive("cac", cac)?, "ltv / cac")
+}
+
+/// The LTV/CAC ratio a business aims for when it sets its acquisition budget: 3, the
+/// lower bound of the healthy band.
+pub const DEFAULT_TARGET_RATIO: Decimal = Decimal::from_parts(3, 0, 0, false, 0);
+
+/// The most a business can pay to acquire a customer and still reach `target_ratio`:
+/// LTV ÷ target ratio (with the default 3, a third of the LTV).
+///
+/// # Errors
+/// [`CoreError::OutOfRange`] for `target_ratio <= 0`; [`CoreError::Overflow`].
+///
+/// ```
+/// use ltv_core::{max_affordable_cac, DEFAULT_TARGET_RATIO};
+/// use rust_decimal::Decimal;
+/// let max = max_affordable_cac(Decimal::from(140_000), DEFAULT_TARGET_RATIO).unwrap();
+/// assert_eq!(max.round_dp(2), "46666.67".parse().unwrap());
+/// ```
+pub fn max_affordable_cac(ltv: Decimal, target_ratio: Decimal) -> Result<Decimal> {
+    div(
+        ltv,
+        positive("target_ratio", target_ratio)?,
+        "ltv / target ratio",
+    )
 }
 
 /// CAC payback in periods = CAC ÷ gross profit per customer and period.

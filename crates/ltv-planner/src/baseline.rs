@@ -92,6 +92,42 @@ pub struct GeneralBaseline {
     pub currency: Option<String>,
 }
 
+/// Monthly churn of a lifespan in years: 1 ÷ (12 × lifespan).
+fn monthly_churn(lifespan_years: Decimal) -> Option<Decimal> {
+    lifespan_years
+        .checked_mul(Decimal::from(12))
+        .and_then(|m| Decimal::ONE.checked_div(m))
+        .map(|c| c.normalize())
+}
+
+/// Revenue per customer and month of an order value and orders per year.
+fn monthly_revenue(value: Decimal, per_year: Decimal) -> Option<Decimal> {
+    value
+        .checked_mul(per_year)
+        .and_then(|y| y.checked_div(Decimal::from(12)))
+        .map(|m| m.normalize())
+}
+
+/// The order value that gives `arpu` per month at `per_year` orders a year.
+fn order_value(arpu: Decimal, per_year: Decimal) -> Result<Decimal> {
+    arpu.checked_mul(Decimal::from(12))
+        .and_then(|y| y.checked_div(per_year))
+        .map(|v| v.normalize())
+        .ok_or(PlanError::Overflow {
+            what: "the order value of an ARPU",
+        })
+}
+
+/// The lifespan in years of a monthly churn: 1 ÷ (12 × churn).
+fn lifespan_years(churn: Decimal) -> Result<Decimal> {
+    churn
+        .checked_mul(Decimal::from(12))
+        .filter(|m| *m > Decimal::ZERO)
+        .and_then(|m| Decimal::ONE.checked_div(m))
+        .map(|l| l.normalize())
+        .ok_or_else(|| PlanError::invalid(None, "churn", churn, ltv_core::Churn::RANGE))
+}
+
 /// The business before any initiative. Serialises with a `"model"` tag.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "model", rename_all = "snake_case")]
@@ -154,6 +190,29 @@ impl Baseline {
         }
     }
 
+    /// The drivers this model accepts, for messages: `aov (or price, arpu), frequency,
+    /// lifespan (or churn), margin, cac or new_customers`. On the yearly models `churn`
+    /// is 1 ÷ (12 × lifespan), `arpu` the revenue per customer and month (moving it moves
+    /// the order value), and `price` and `aov` name the same driver.
+    pub fn driver_names(&self) -> String {
+        let names: Vec<String> = self
+            .drivers()
+            .iter()
+            .map(|d| match (self, d) {
+                (Baseline::Ecommerce(_), Driver::Aov) => "aov (or price, arpu)".to_owned(),
+                (Baseline::General(_), Driver::Price) => "price (or aov, arpu)".to_owned(),
+                (Baseline::Ecommerce(_) | Baseline::General(_), Driver::Lifespan) => {
+                    "lifespan (or churn)".to_owned()
+                }
+                _ => d.as_str().to_owned(),
+            })
+            .collect();
+        match names.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+            _ => names.join(""),
+        }
+    }
+
     /// The driver's value, `None` when this model does not have it (or it is not given:
     /// CAC, an e-commerce margin).
     pub fn get(&self, driver: Driver) -> Option<Decimal> {
@@ -169,6 +228,15 @@ impl Baseline {
             (Baseline::General(g), Driver::Frequency) => Some(g.frequency),
             (Baseline::General(g), Driver::Lifespan) => Some(g.lifespan),
             (Baseline::General(g), Driver::Margin) => Some(g.margin),
+            // aliases: the yearly models' churn is 1 ÷ (12 × lifespan in years); price and
+            // AOV name the same driver
+            (Baseline::Ecommerce(e), Driver::Churn) => monthly_churn(e.lifespan),
+            (Baseline::General(g), Driver::Churn) => monthly_churn(g.lifespan),
+            (Baseline::Ecommerce(e), Driver::Price) => Some(e.aov),
+            (Baseline::General(g), Driver::Aov) => Some(g.price),
+            // ARPU of the yearly models: revenue per customer and month
+            (Baseline::Ecommerce(e), Driver::Arpu) => monthly_revenue(e.aov, e.frequency),
+            (Baseline::General(g), Driver::Arpu) => monthly_revenue(g.price, g.frequency),
             (_, Driver::Cac) => self.cac(),
             (_, Driver::NewCustomers) => Some(self.new_customers_per_month()),
             _ => None,
@@ -193,6 +261,12 @@ impl Baseline {
             (Baseline::General(g), Driver::Frequency) => g.frequency = value,
             (Baseline::General(g), Driver::Lifespan) => g.lifespan = value,
             (Baseline::General(g), Driver::Margin) => g.margin = value,
+            (Baseline::Ecommerce(e), Driver::Churn) => e.lifespan = lifespan_years(value)?,
+            (Baseline::General(g), Driver::Churn) => g.lifespan = lifespan_years(value)?,
+            (Baseline::Ecommerce(e), Driver::Price) => e.aov = value,
+            (Baseline::General(g), Driver::Aov) => g.price = value,
+            (Baseline::Ecommerce(e), Driver::Arpu) => e.aov = order_value(value, e.frequency)?,
+            (Baseline::General(g), Driver::Arpu) => g.price = order_value(value, g.frequency)?,
             (Baseline::Subscription(s), Driver::Cac) => s.cac = Some(value),
             (Baseline::Ecommerce(e), Driver::Cac) => e.cac = Some(value),
             (Baseline::General(g), Driver::Cac) => g.cac = Some(value),
@@ -207,7 +281,7 @@ impl Baseline {
                     format!(
                         "a driver of the {} model: {}",
                         self.model(),
-                        crate::driver::names(self.drivers())
+                        self.driver_names()
                     ),
                 ))
             }

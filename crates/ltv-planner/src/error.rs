@@ -97,6 +97,9 @@ pub enum PlanError {
         /// What was being computed.
         what: &'static str,
     },
+    /// The initiatives file has no `[baseline]` and none was measured from data.
+    #[error("the initiatives file has no [baseline]: measure the baseline from the orders data, or add a [baseline] table")]
+    NoBaseline,
 }
 
 impl PlanError {
@@ -106,6 +109,7 @@ impl PlanError {
             PlanError::Invalid { field, .. } => Some(field.clone()),
             PlanError::Core { source, .. } => source.field().map(str::to_owned),
             PlanError::UnknownInitiative { .. } => Some("initiative".to_owned()),
+            PlanError::NoBaseline => Some("baseline".to_owned()),
             PlanError::Parse { .. } | PlanError::Overflow { .. } => None,
         }
     }

@@ -47,14 +47,14 @@
 //! "#)?;
 //!
 //! // the bottleneck: churn −1 point takes LTV from 140,000 to 175,000 (+25 %)
-//! let sensitivity = levers(&file.baseline)?;
+//! let sensitivity = levers(file.baseline()?)?;
 //! assert_eq!(sensitivity.drivers[0].ltv_after, "175000".parse()?);
 //! assert_eq!(sensitivity.drivers[0].ratio_after, Some("3.125".parse()?));
 //!
 //! let backlog = plan(&file, &PlanOptions::default())?;
 //! assert_eq!(backlog.initiatives[0].score, "336".parse()?);
 //!
-//! let case = roi(&file.baseline, &file.initiatives[0], &RoiOptions { lang: Lang::Ja, ..RoiOptions::default() })?;
+//! let case = roi(file.baseline()?, &file.initiatives[0], &RoiOptions { lang: Lang::Ja, ..RoiOptions::default() })?;
 //! assert_eq!(case.payback_month, Some(15));
 //! assert!(case.summary.starts_with("LTV/CACは現在2.50です。"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -63,6 +63,7 @@
 
 mod arith;
 mod baseline;
+mod bottleneck;
 mod change;
 mod csv_rows;
 mod driver;
@@ -71,6 +72,7 @@ mod file;
 mod ice;
 mod initiative;
 mod levers;
+mod measure;
 mod plan;
 mod roi;
 mod simulate;
@@ -79,6 +81,9 @@ mod team;
 mod wording;
 
 pub use baseline::{Baseline, EcommerceBaseline, GeneralBaseline, Monthly, SubscriptionBaseline};
+pub use bottleneck::{
+    bottleneck, recommendation, Achievable, Across, Bottleneck, BottleneckDriver, NotAssessed,
+};
 pub use change::{Change, Estimate, Scenario};
 pub use csv_rows::COLUMNS as CSV_COLUMNS;
 pub use driver::Driver;
@@ -87,6 +92,11 @@ pub use file::PlanFile;
 pub use ice::{ice_summary, score, subjective_impact, IceSummary, ScoreMode, ScoreStat};
 pub use initiative::{Initiative, Rater, Rice, RICE_IMPACTS};
 pub use levers::{levers, standard_move, Lever, LeversReport, RankedBy, SkippedLever};
+pub use measure::{
+    file_name, measure, Business, ChannelEconomics, ChannelsReport, DriversReport, Headline,
+    LtvBasis, MeasureError, MeasureOptions, MeasuredBaseline, Warning, FEW_CHURNED,
+    MIN_GROUP_CUSTOMERS,
+};
 pub use plan::{
     plan, strong_disagreement, PlanOptions, PlanReport, PlannedInitiative, TIE_ORDER, TOP_N,
 };

@@ -7,6 +7,7 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::baseline::Baseline;
 use crate::change::{Change, Estimate, Scenario};
 use crate::driver::Driver;
 use crate::error::Result;
@@ -234,6 +235,8 @@ pub fn strong_disagreement(subjective: u32, model: u32, n: usize) -> bool {
 /// The file's validation errors; [`crate::PlanError::Invalid`] for an initiative
 /// without the chosen mode's inputs or a baseline without `customers`; option errors.
 pub fn plan(file: &PlanFile, options: &PlanOptions) -> Result<PlanReport> {
+    // the main baseline is required, even when every initiative names another one
+    file.baseline()?;
     options.roi(Scenario::Likely).validate()?;
     file.validate()?;
     let mode = options.mode;
@@ -355,7 +358,11 @@ pub fn plan(file: &PlanFile, options: &PlanOptions) -> Result<PlanReport> {
         top_n: top_u,
         stays_on_top,
         disagreements,
-        currency: file.baseline.currency().to_owned(),
+        currency: file
+            .baseline
+            .as_ref()
+            .map_or("", Baseline::currency)
+            .to_owned(),
         lang: options.lang,
         summary: String::new(),
     };

@@ -183,7 +183,7 @@ pub(crate) fn moved(
             format!(
                 "a driver of the {} model: {}",
                 baseline.model(),
-                crate::driver::names(baseline.drivers())
+                baseline.driver_names()
             )
         };
         return Err(PlanError::invalid(name, "driver", driver, allowed));

@@ -2,7 +2,6 @@
 
 use ltv_core::present::group;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
 
 use crate::driver::Driver;
 use crate::initiative::Initiative;
@@ -10,16 +9,7 @@ use crate::plan::PlanReport;
 use crate::roi::RoiReport;
 use crate::wording::{amount, fraction_pct, pct, ratio};
 
-/// Language of generated text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    /// English.
-    #[default]
-    En,
-    /// Japanese.
-    Ja,
-}
+pub use ltv_core::Lang;
 
 fn is_money(driver: Driver) -> bool {
     matches!(

@@ -34,12 +34,18 @@ pub(crate) fn fraction_pct(fraction: Decimal) -> String {
     }
 }
 
-/// A whole-currency amount for sentences: `¥175,000`, `-¥3,000` (no decimals).
+/// An amount for sentences in the currency's own style (`currency` is a symbol or ISO
+/// code, e.g. `¥`, `$`, `JPY`): whole units from 1,000 up (`¥175,000`, `-$3,000`), the
+/// currency's minor units below (`$37.38`; yen never have decimals).
 pub(crate) fn amount(currency: &str, value: Decimal) -> String {
-    let text = group(value, 0);
-    match text.strip_prefix('-') {
-        Some(abs) => format!("-{currency}{abs}"),
-        None => format!("{currency}{text}"),
+    let c = ltv_core::Currency::parse(currency).unwrap_or_else(|_| ltv_core::Currency {
+        symbol: currency.to_owned(),
+        ..ltv_core::Currency::none()
+    });
+    if value.abs() >= Decimal::from(1000) {
+        c.format_whole(value)
+    } else {
+        c.format(value)
     }
 }
 
@@ -63,6 +69,9 @@ mod tests {
         assert_eq!(signed_pct(d("0")), "0.0%");
         assert_eq!(amount("¥", d("-3000.4")), "-¥3,000");
         assert_eq!(amount("", d("175000")), "175,000");
+        assert_eq!(amount("$", d("37.375")), "$37.38");
+        assert_eq!(amount("¥", d("37.5")), "¥38");
+        assert_eq!(amount("円", d("9800")), "9,800円");
         assert_eq!(fraction_pct(d("1.4")), "140.0%");
         assert_eq!(ratio(d("3.125")), "3.13");
         assert_eq!(pct(d("25")), "25.0%");

@@ -148,6 +148,8 @@ fn main() {
         lang: Lang::En,
         title: "Chart gallery".into(),
         subtitle: "every chart kind".into(),
+        basis: String::new(),
+        warnings: Vec::new(),
         sections: vec![Section {
             id: "s".into(),
             title: "Charts".into(),

@@ -1,30 +1,38 @@
 //! From loaded transactions (and optionally a CAC file and an initiatives file) to a
-//! [`Document`]: every number comes from the library crates; this module only decides
-//! what to show and how to label it.
+//! [`ReportData`] and a [`Document`]: every number comes from the library crates; this
+//! module only decides what to show and how to label it.
 
-use ltv_core::{Decimal, Margin};
-use ltv_planner::PlanFile;
-use ltv_segments::{ChannelSpend, Transactions, DEFAULT_INACTIVE_DAYS};
+use ltv_core::{Decimal, Lang, Margin};
+use ltv_planner::{Business, MeasureOptions, PlanFile};
+use ltv_segments::{Spend, Transactions, DEFAULT_INACTIVE_DAYS, DEFAULT_REPEAT_DAYS};
 
+use crate::data::ReportData;
 use crate::document::{Document, Section};
 use crate::error::ReportError;
-use crate::i18n::{t, Lang};
+use crate::i18n::t;
 use crate::sections::{self, Context};
 
 /// How to build the report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReportOptions {
-    /// Gross margin in [0, 1] applied to revenue (default 1: revenue-based values).
+    /// Gross margin in [0, 1] applied to revenue (default 1: every LTV is revenue).
     pub margin: Decimal,
     /// Language of every text.
     pub lang: Lang,
-    /// Horizon in months of the channel LTV and the per-customer CLV forecast.
+    /// Horizon in months of the channel revenue view and the per-customer CLV forecast.
     pub horizon_months: u32,
     /// Monthly discount rate of the CLV forecast, >= 0.
     pub discount_rate: Decimal,
     /// Days without an order after which a customer counts as churned.
     pub inactive_days: u32,
-    /// Currency symbol or code shown before money amounts (may be empty).
+    /// Days after the first order within which a second order counts as a repeat.
+    pub repeat_days: u32,
+    /// The LTV/CAC the business aims for; the maximum affordable CAC is LTV ÷ it.
+    pub target_ratio: Decimal,
+    /// The business model of the playbook; `None`: from the data (`ec` for
+    /// transactions).
+    pub business: Option<Business>,
+    /// Currency as an ISO 4217 code or a symbol (`JPY`, `¥`, `USD`, `$`); empty: none.
     pub currency: String,
     /// Title of the page; default "Customer lifetime value report".
     pub title: Option<String>,
@@ -38,8 +46,26 @@ impl Default for ReportOptions {
             horizon_months: 12,
             discount_rate: Decimal::ZERO,
             inactive_days: DEFAULT_INACTIVE_DAYS,
+            repeat_days: DEFAULT_REPEAT_DAYS,
+            target_ratio: ltv_core::DEFAULT_TARGET_RATIO,
+            business: None,
             currency: String::new(),
             title: None,
+        }
+    }
+}
+
+impl ReportOptions {
+    /// The options of the measured baseline.
+    pub fn measure_options(&self) -> MeasureOptions {
+        MeasureOptions {
+            margin: self.margin,
+            inactive_days: self.inactive_days,
+            repeat_days: self.repeat_days,
+            target_ratio: self.target_ratio,
+            horizon_months: self.horizon_months,
+            business: self.business,
+            currency: self.currency.clone(),
         }
     }
 }
@@ -49,10 +75,28 @@ impl Default for ReportOptions {
 pub struct ReportInput<'a> {
     /// The transactions (already bounded by their as-of date).
     pub transactions: &'a Transactions,
-    /// Acquisition spend per channel, for CAC and LTV/CAC.
-    pub spend: Option<&'a [ChannelSpend]>,
-    /// Initiatives to rank and the ROI case of the top one.
+    /// Acquisition spend, per channel or for all customers, for CAC and LTV/CAC.
+    pub spend: Option<&'a Spend>,
+    /// Initiatives to rank and the ROI case of the top one; their baseline is the one
+    /// measured from the data.
     pub plan: Option<&'a PlanFile>,
+}
+
+/// The numbers of every section (what `ltv report --format json` prints).
+///
+/// A section whose numbers cannot be computed from this data is `null`, with the reason
+/// in `unavailable`.
+///
+/// # Errors
+/// [`ReportError::InvalidOption`] for a margin outside [0, 1], a zero horizon or
+/// window, a negative discount rate, a target ratio <= 0 or an unrecognised currency;
+/// errors summarising the transactions.
+pub fn report_data(
+    input: &ReportInput<'_>,
+    options: &ReportOptions,
+) -> Result<ReportData, ReportError> {
+    validate(options)?;
+    Ok(sections::Facts::gather(input, options)?.data)
 }
 
 /// Builds the report.
@@ -62,21 +106,20 @@ pub struct ReportInput<'a> {
 /// nothing disappears silently.
 ///
 /// # Errors
-/// [`ReportError::InvalidOption`] for a margin outside [0, 1], a zero horizon or a
-/// negative discount rate; errors summarising the transactions.
+/// As for [`report_data`]; a chart that cannot be drawn.
 pub fn build(input: &ReportInput<'_>, options: &ReportOptions) -> Result<Document, ReportError> {
     validate(options)?;
-    let tx = input.transactions;
+    let facts = sections::Facts::gather(input, options)?;
+    let data = &facts.data;
     let lang = options.lang;
     let ctx = Context {
         lang,
-        currency: options.currency.clone(),
+        currency: data.currency.clone(),
     };
-    let facts = sections::Facts::gather(input, options)?;
-
+    let part =
+        |id: &str, title: &str, s: Result<Section, ReportError>| or_note(&ctx, data, id, title, s);
     let mut out = vec![
-        or_note(
-            &ctx,
+        part(
             "headline",
             t(
                 lang,
@@ -85,40 +128,35 @@ pub fn build(input: &ReportInput<'_>, options: &ReportOptions) -> Result<Documen
             ),
             sections::headline::section(&ctx, &facts),
         ),
-        or_note(
-            &ctx,
+        part(
             "drivers",
             t(
                 lang,
-                "LTV drivers and the bottleneck",
-                "LTV のドライバーとボトルネック",
+                "The bottleneck: what the data show can improve",
+                "ボトルネック: データが示す改善余地",
             ),
             sections::drivers::section(&ctx, &facts),
         ),
-        or_note(
-            &ctx,
+        part(
             "rfm",
             t(lang, "RFM segments", "RFM セグメント"),
             sections::rfm::section(&ctx, &facts),
         ),
-        or_note(
-            &ctx,
+        part(
             "cohorts",
             t(
                 lang,
-                "Cohorts: retention and cumulative LTV",
-                "コホート: 継続率と累積 LTV",
+                "Cohorts: retention and cumulative revenue",
+                "コホート: 継続率と累積売上",
             ),
-            sections::cohorts::section(&ctx, tx),
+            sections::cohorts::section(&ctx, &facts),
         ),
-        or_note(
-            &ctx,
+        part(
             "channels",
             t(lang, "Acquisition channels", "獲得チャネル"),
-            sections::channels::section(&ctx, &facts, options.horizon_months),
+            sections::channels::section(&ctx, &facts),
         ),
-        or_note(
-            &ctx,
+        part(
             "forecast",
             t(
                 lang,
@@ -128,19 +166,17 @@ pub fn build(input: &ReportInput<'_>, options: &ReportOptions) -> Result<Documen
             sections::forecast::section(&ctx, &facts),
         ),
     ];
-    if let Some(plan) = input.plan {
-        out.push(or_note(
-            &ctx,
+    if input.plan.is_some() {
+        out.push(part(
             "plan",
             t(
                 lang,
                 "Plan: ranked initiatives and the ROI case",
                 "計画: 施策の優先順位と ROI",
             ),
-            sections::plan::section(&ctx, plan),
+            sections::plan::section(&ctx, &facts),
         ));
     }
-    let as_of = tx.as_of();
     let title = options.title.clone().unwrap_or_else(|| {
         t(
             lang,
@@ -149,30 +185,26 @@ pub fn build(input: &ReportInput<'_>, options: &ReportOptions) -> Result<Documen
         )
         .to_string()
     });
+    let customers = ltv_core::present::group(Decimal::from(data.customers), 0);
+    let orders = ltv_core::present::group(Decimal::from(data.orders), 0);
+    let margin = ltv_core::present::percent(options.margin);
+    let business = data.business.label(lang);
     let subtitle = match lang {
         Lang::En => format!(
-            "{} · {} customers, {} orders, {} to {} (as of {as_of}) · gross margin {}",
-            tx.file(),
-            ltv_core::present::group(Decimal::from(tx.len()), 0),
-            ltv_core::present::group(Decimal::from(tx.order_count()), 0),
-            tx.first_day(),
-            as_of,
-            ltv_core::present::percent(options.margin),
+            "{} · {customers} customers, {orders} orders, {} to {} (as of {}) · {business} · gross margin {margin}",
+            data.file, data.first_order, data.as_of, data.as_of,
         ),
         Lang::Ja => format!(
-            "{} · 顧客 {} 人、注文 {} 件、{} 〜 {}（基準日 {as_of}）· 粗利率 {}",
-            tx.file(),
-            ltv_core::present::group(Decimal::from(tx.len()), 0),
-            ltv_core::present::group(Decimal::from(tx.order_count()), 0),
-            tx.first_day(),
-            as_of,
-            ltv_core::present::percent(options.margin),
+            "{} · 顧客 {customers} 人、注文 {orders} 件、{} 〜 {}（基準日 {}）· {business} · 粗利率 {margin}",
+            data.file, data.first_order, data.as_of, data.as_of,
         ),
     };
     Ok(Document {
         lang,
         title,
         subtitle,
+        basis: data.basis.clone(),
+        warnings: data.warnings.clone(),
         sections: out,
         footer: t(
             lang,
@@ -196,6 +228,30 @@ fn validate(options: &ReportOptions) -> Result<(), ReportError> {
             allowed: ">= 1",
         });
     }
+    for (field, v) in [
+        ("inactive_days", options.inactive_days),
+        ("repeat_days", options.repeat_days),
+    ] {
+        if v == 0 {
+            return Err(ReportError::InvalidOption {
+                field,
+                value: "0".into(),
+                allowed: ">= 1 day",
+            });
+        }
+    }
+    if options.target_ratio <= Decimal::ZERO {
+        return Err(ReportError::InvalidOption {
+            field: "target_ratio",
+            value: options.target_ratio.to_string(),
+            allowed: "> 0 (e.g. 3)",
+        });
+    }
+    ltv_core::Currency::parse(&options.currency).map_err(|_| ReportError::InvalidOption {
+        field: "currency",
+        value: options.currency.chars().take(40).collect(),
+        allowed: "an ISO 4217 code such as JPY or USD, or a symbol such as ¥ or $",
+    })?;
     if options.discount_rate < Decimal::ZERO {
         return Err(ReportError::InvalidOption {
             field: "discount_rate",
@@ -206,16 +262,27 @@ fn validate(options: &ReportOptions) -> Result<(), ReportError> {
     Ok(())
 }
 
-/// The section, or the section's heading with a note saying why it is missing.
-fn or_note(ctx: &Context, id: &str, title: &str, section: Result<Section, ReportError>) -> Section {
+/// The section, or the section's heading with a note saying why it is missing (the
+/// reason recorded in the data's `unavailable`, else the rendering error).
+fn or_note(
+    ctx: &Context,
+    data: &ReportData,
+    id: &str,
+    title: &str,
+    section: Result<Section, ReportError>,
+) -> Section {
     let mut s = section.unwrap_or_else(|err| Section {
         notes: vec![format!(
-            "{} {err}",
+            "{} {}",
             t(
                 ctx.lang,
                 "This section could not be computed from this data:",
                 "このデータからはこのセクションを計算できませんでした:"
-            )
+            ),
+            data.unavailable
+                .get(id)
+                .cloned()
+                .unwrap_or_else(|| err.to_string())
         )],
         ..Section::default()
     });

@@ -18,6 +18,10 @@ pub struct Document {
     pub title: String,
     /// Line under the title (data source, as-of date).
     pub subtitle: String,
+    /// Which basis every LTV and banded LTV/CAC uses, in one line.
+    pub basis: String,
+    /// What the reader must know before reading the numbers.
+    pub warnings: Vec<String>,
     /// The sections in order.
     pub sections: Vec<Section>,
     /// Footer line.
@@ -150,6 +154,9 @@ impl Document {
             lang => crate::i18n::code(self.lang),
             title => &self.title,
             subtitle => &self.subtitle,
+            basis => &self.basis,
+            warnings => &self.warnings,
+            warnings_title => crate::i18n::t(self.lang, "Before you read the numbers", "数値をご覧になる前に"),
             sections => &self.sections,
             footer => &self.footer,
         })
@@ -159,7 +166,10 @@ impl Document {
     /// A plain-text outline of the structure (headings, figures, tables, chart count),
     /// for snapshot tests and for reviewing a report without a browser.
     pub fn outline(&self) -> String {
-        let mut out = format!("# {}\n{}\n", self.title, self.subtitle);
+        let mut out = format!("# {}\n{}\n{}\n", self.title, self.subtitle, self.basis);
+        for w in &self.warnings {
+            out.push_str(&format!("warning: {w}\n"));
+        }
         for (i, s) in self.sections.iter().enumerate() {
             out.push_str(&format!(
                 "\n## {}. {} ({} charts)\n",

@@ -1,16 +1,13 @@
-//! The report's two languages: the planner's [`Lang`], plus picking a text by language.
+//! The report's two languages: ltv-core's [`Lang`], plus picking a text by language.
 
-pub use ltv_planner::Lang;
+pub use ltv_core::Lang;
 
 /// The English or the Japanese text.
 pub fn t<'a>(lang: Lang, en: &'a str, ja: &'a str) -> &'a str {
-    match lang {
-        Lang::En => en,
-        Lang::Ja => ja,
-    }
+    lang.pick(en, ja)
 }
 
 /// `<html lang>` code.
 pub fn code(lang: Lang) -> &'static str {
-    t(lang, "en", "ja")
+    lang.code()
 }

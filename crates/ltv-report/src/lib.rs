@@ -27,6 +27,7 @@
 
 mod build;
 pub mod charts;
+mod data;
 mod document;
 mod error;
 mod i18n;
@@ -35,9 +36,13 @@ mod sections;
 mod upload_page;
 mod uploads;
 
-pub use build::{build, ReportInput, ReportOptions};
+pub use build::{build, report_data, ReportInput, ReportOptions};
+pub use data::{
+    Alternative, AtRisk, CohortFacts, ForecastFacts, PlanFacts, ReportData, RfmFacts, SbgFacts,
+    Weighted,
+};
 pub use document::{Chart, Document, Figure, Section, Table};
 pub use error::ReportError;
 pub use i18n::Lang;
 pub use upload_page::upload_page;
-pub use uploads::{from_uploads, Upload, Uploads};
+pub use uploads::{data_from_uploads, from_uploads, Upload, Uploads};

@@ -3,7 +3,7 @@
 //! the same seeded generator as `cargo xtask gen-data`.
 
 use ltv_planner::PlanFile;
-use ltv_segments::{read_spend, ChannelSpend, CsvFile, LoadOptions, Transactions};
+use ltv_segments::{read_spend, CsvFile, LoadOptions, Spend, Transactions};
 
 use crate::build::{build, ReportInput, ReportOptions};
 use crate::document::Document;
@@ -14,7 +14,7 @@ use crate::i18n::Lang;
 pub const TRANSACTIONS: &str = include_str!("../data/sample_transactions.csv");
 /// Acquisition spend per channel: `channel,spend,new_customers`.
 pub const CAC: &str = include_str!("../data/sample_cac.csv");
-/// Initiatives with a baseline measured from the sample's own drivers.
+/// Initiatives (their baseline is measured from the sample's transactions).
 pub const INITIATIVES: &str = include_str!("../data/sample_initiatives.toml");
 /// The sample business's gross margin.
 pub const MARGIN: &str = "0.4";
@@ -25,7 +25,7 @@ pub const CURRENCY: &str = "$";
 ///
 /// # Errors
 /// Only if the bundled files were broken (a test guards against it).
-pub fn load() -> Result<(Transactions, Vec<ChannelSpend>, PlanFile), ReportError> {
+pub fn load() -> Result<(Transactions, Spend, PlanFile), ReportError> {
     let tx = Transactions::from_csv(
         "sample_transactions.csv",
         TRANSACTIONS.as_bytes().to_vec(),
@@ -49,6 +49,22 @@ pub fn options(lang: Lang) -> ReportOptions {
         currency: CURRENCY.into(),
         ..ReportOptions::default()
     }
+}
+
+/// The numbers of the sample report (what `ltv report --sample --format json` prints).
+///
+/// # Errors
+/// Only if the bundled files were broken.
+pub fn data(lang: Lang) -> Result<crate::ReportData, ReportError> {
+    let (tx, spend, plan) = load()?;
+    crate::build::report_data(
+        &ReportInput {
+            transactions: &tx,
+            spend: Some(&spend),
+            plan: Some(&plan),
+        },
+        &options(lang),
+    )
 }
 
 /// The sample report (what `ltv report --sample` renders).

@@ -2,9 +2,10 @@
 //! page) builds, so no front end repeats how the three files are read.
 
 use ltv_planner::PlanFile;
-use ltv_segments::{read_spend, CsvFile, LoadOptions, Transactions};
+use ltv_segments::{read_spend, CsvFile, LoadOptions, Spend, Transactions};
 
-use crate::build::{build, ReportInput, ReportOptions};
+use crate::build::{build, report_data, ReportInput, ReportOptions};
+use crate::data::ReportData;
 use crate::document::Document;
 use crate::error::ReportError;
 
@@ -26,7 +27,8 @@ pub struct Uploads {
     pub read: LoadOptions,
     /// Field delimiter of the transactions CSV.
     pub delimiter: u8,
-    /// CAC file: `channel,spend[,new_customers]`.
+    /// CAC file: `channel,spend[,new_customers]`, or `spend[,new_customers]` for all
+    /// customers.
     pub cac: Option<Upload>,
     /// Initiatives file: JSON when its name ends in `.json`, TOML otherwise.
     pub plan: Option<Upload>,
@@ -38,6 +40,39 @@ pub struct Uploads {
 /// A data error (file, line, column) in any of the files; an invalid initiatives file;
 /// the errors of [`build`].
 pub fn from_uploads(uploads: Uploads, options: &ReportOptions) -> Result<Document, ReportError> {
+    let (tx, spend, plan) = read(uploads)?;
+    build(
+        &ReportInput {
+            transactions: &tx,
+            spend: spend.as_ref(),
+            plan: plan.as_ref(),
+        },
+        options,
+    )
+}
+
+/// Reads the uploads and computes the report's numbers (`POST /v1/report?format=json`).
+///
+/// # Errors
+/// As for [`from_uploads`].
+pub fn data_from_uploads(
+    uploads: Uploads,
+    options: &ReportOptions,
+) -> Result<ReportData, ReportError> {
+    let (tx, spend, plan) = read(uploads)?;
+    report_data(
+        &ReportInput {
+            transactions: &tx,
+            spend: spend.as_ref(),
+            plan: plan.as_ref(),
+        },
+        options,
+    )
+}
+
+type Read = (Transactions, Option<Spend>, Option<PlanFile>);
+
+fn read(uploads: Uploads) -> Result<Read, ReportError> {
     let tx = Transactions::from_csv(
         &uploads.transactions.name,
         uploads.transactions.bytes,
@@ -64,12 +99,5 @@ pub fn from_uploads(uploads: Uploads, options: &ReportOptions) -> Result<Documen
         }
         None => None,
     };
-    build(
-        &ReportInput {
-            transactions: &tx,
-            spend: spend.as_deref(),
-            plan: plan.as_ref(),
-        },
-        options,
-    )
+    Ok((tx, spend, plan))
 }

@@ -1,7 +1,11 @@
-//! Channel economics: per acquisition channel the customers, revenue, average LTV at a
-//! horizon and, with a CAC file, CAC, LTV/CAC and its band.
+//! Channel revenue and acquisition spend: per acquisition channel the customers, revenue
+//! and revenue over a horizon (a revenue view: never banded), the CAC file
+//! (`channel,spend[,new_customers]`, or `spend[,new_customers]` for all customers) and
+//! how its channels meet the data's.
+//!
+//! The LTV per channel, on the same basis as the headline, and its LTV/CAC band are
+//! `ltv-planner`'s measured baseline, built on these.
 
-use ltv_core::{Band, UnitEconomics};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -24,20 +28,46 @@ pub struct ChannelSpend {
     pub new_customers: Option<u64>,
 }
 
-/// Reads a CAC file: header with `channel` and `spend`, optional `new_customers`.
+/// A CAC file: spend per channel, or one total for all customers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "applies_to")]
+pub enum Spend {
+    /// A file with a `channel` column: one row per channel, names matched exactly.
+    ByChannel {
+        /// The rows, in file order.
+        channels: Vec<ChannelSpend>,
+    },
+    /// A file without a `channel` column: its rows summed, for all customers.
+    AllCustomers {
+        /// Total acquisition spend (money, ≥ 0).
+        spend: Decimal,
+        /// New customers it bought; `None`: every customer in the data.
+        new_customers: Option<u64>,
+    },
+}
+
+/// Reads a CAC file: a header with `spend`, optional `channel` and `new_customers`.
+/// Without a `channel` column the rows (e.g. one per month) are summed and apply to all
+/// customers; their `new_customers` must then be given on every row or on none.
 ///
 /// # Errors
 /// I/O and header errors, a [`crate::DataError`] for a bad cell (negative spend, a
 /// non-integer count, a repeated channel).
-pub fn read_spend(file: &CsvFile) -> Result<Vec<ChannelSpend>> {
-    let channel = file.column("channel", "--cac")?;
+pub fn read_spend(file: &CsvFile) -> Result<Spend> {
+    let channel = file.optional_column("channel");
     let spend = file.column("spend", "--cac")?;
     let new = file.optional_column("new_customers");
     let (rows, _) = file.rows(&CsvOptions::default(), |rec| {
-        let name = rec.text(channel)?.trim().to_string();
-        if name.is_empty() {
-            return Err(FieldError::new(channel, "missing value"));
-        }
+        let name = match channel {
+            Some(col) => {
+                let name = rec.text(col)?.trim().to_string();
+                if name.is_empty() {
+                    return Err(FieldError::new(col, "missing value"));
+                }
+                name
+            }
+            None => String::new(),
+        };
         let amount = parse_amount(rec.raw(spend)).map_err(|r| FieldError::new(spend, r))?;
         if amount.is_sign_negative() && !amount.is_zero() {
             return Err(FieldError::new(spend, "must be >= 0"));
@@ -58,18 +88,192 @@ pub fn read_spend(file: &CsvFile) -> Result<Vec<ChannelSpend>> {
             new_customers: count,
         })
     })?;
+    let header = |reason: String| SegmentsError::Header {
+        file: file.name().to_string(),
+        reason,
+    };
+    if channel.is_none() {
+        let mut total = Decimal::ZERO;
+        for r in &rows {
+            total = total.checked_add(r.spend).ok_or(SegmentsError::Core(
+                ltv_core::CoreError::Overflow {
+                    what: "total spend",
+                },
+            ))?;
+        }
+        let counted = rows.iter().filter(|r| r.new_customers.is_some()).count();
+        let new_customers = match counted {
+            0 => None,
+            n if n == rows.len() => Some(
+                rows.iter()
+                    .filter_map(|r| r.new_customers)
+                    .fold(0u64, u64::saturating_add),
+            ),
+            _ => {
+                return Err(header(
+                    "new_customers is given on some rows and not on others: give it on every row, or leave the column empty to use the customers in the data".into(),
+                ))
+            }
+        };
+        if rows.is_empty() {
+            return Err(header("no rows after the header".into()));
+        }
+        return Ok(Spend::AllCustomers {
+            spend: total,
+            new_customers,
+        });
+    }
     for (i, r) in rows.iter().enumerate() {
         if rows[..i].iter().any(|o| o.channel == r.channel) {
-            return Err(SegmentsError::Header {
-                file: file.name().to_string(),
-                reason: format!("channel '{}' appears more than once", r.channel),
-            });
+            return Err(header(format!(
+                "channel '{}' appears more than once",
+                r.channel
+            )));
         }
     }
-    Ok(rows)
+    Ok(Spend::ByChannel { channels: rows })
 }
 
-/// One channel's economics.
+/// The spend that meets one group of customers in the data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MatchedSpend {
+    /// The data channel (`all` for a file without a channel column).
+    pub channel: String,
+    /// Its acquisition spend (money).
+    pub spend: Decimal,
+    /// New customers: from the file, else the customers the data has in the channel.
+    pub new_customers: u64,
+    /// Whether `new_customers` was counted in the data (the file had none).
+    pub new_customers_from_data: bool,
+}
+
+/// How a CAC file meets the data's channels. Names are matched exactly (`Organic` is
+/// not `organic`); whatever does not match is listed, never dropped silently.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SpendMatch {
+    /// Whether the file applies to all customers (it has no channel column).
+    pub all_customers: bool,
+    /// Spend per data channel (or one row, `all`).
+    pub matched: Vec<MatchedSpend>,
+    /// CAC rows whose channel has no customer in the data (left out of the CAC).
+    pub unmatched_spend: Vec<ChannelSpend>,
+    /// Data channels with customers but no CAC row (left out of the blended CAC).
+    pub channels_without_spend: Vec<String>,
+    /// Σ matched spend.
+    pub spend: Decimal,
+    /// Σ matched new customers.
+    pub new_customers: u64,
+}
+
+impl SpendMatch {
+    /// The spend of a data channel, when matched.
+    pub fn of(&self, channel: &str) -> Option<&MatchedSpend> {
+        if self.all_customers {
+            return None;
+        }
+        self.matched.iter().find(|m| m.channel == channel)
+    }
+
+    /// Blended CAC: matched spend ÷ matched new customers; `None` without any match.
+    ///
+    /// # Errors
+    /// Overflow.
+    pub fn blended_cac(&self) -> Result<Option<Decimal>> {
+        if self.new_customers == 0 {
+            return Ok(None);
+        }
+        Ok(Some(
+            ltv_core::cac(self.spend, Decimal::ZERO, self.new_customers)?.normalize(),
+        ))
+    }
+}
+
+/// Matches a CAC file to the data's channels, given as (name, customers).
+///
+/// # Errors
+/// Overflow of the total spend.
+///
+/// ```
+/// use ltv_segments::{match_spend, ChannelSpend, Spend};
+/// let file = Spend::ByChannel { channels: vec![
+///     ChannelSpend { channel: "Organic".into(), spend: 100.into(), new_customers: None },
+///     ChannelSpend { channel: "ads".into(), spend: 300.into(), new_customers: Some(10) },
+/// ]};
+/// let m = match_spend(&file, &[("organic".into(), 40), ("ads".into(), 12)])?;
+/// assert_eq!(m.unmatched_spend[0].channel, "Organic");
+/// assert_eq!(m.channels_without_spend, ["organic"]);
+/// assert_eq!(m.blended_cac()?, Some(30.into()));
+/// # Ok::<(), ltv_segments::SegmentsError>(())
+/// ```
+pub fn match_spend(spend: &Spend, channels: &[(String, u64)]) -> Result<SpendMatch> {
+    let overflow = || {
+        SegmentsError::Core(ltv_core::CoreError::Overflow {
+            what: "total spend",
+        })
+    };
+    match spend {
+        Spend::AllCustomers {
+            spend,
+            new_customers,
+        } => {
+            let customers = channels
+                .iter()
+                .map(|(_, n)| *n)
+                .fold(0u64, u64::saturating_add);
+            let new = new_customers.unwrap_or(customers);
+            Ok(SpendMatch {
+                all_customers: true,
+                matched: vec![MatchedSpend {
+                    channel: "all".into(),
+                    spend: *spend,
+                    new_customers: new,
+                    new_customers_from_data: new_customers.is_none(),
+                }],
+                unmatched_spend: Vec::new(),
+                channels_without_spend: Vec::new(),
+                spend: *spend,
+                new_customers: new,
+            })
+        }
+        Spend::ByChannel { channels: rows } => {
+            let mut m = SpendMatch {
+                all_customers: false,
+                matched: Vec::new(),
+                unmatched_spend: Vec::new(),
+                channels_without_spend: Vec::new(),
+                spend: Decimal::ZERO,
+                new_customers: 0,
+            };
+            for r in rows {
+                match channels
+                    .iter()
+                    .find(|(name, n)| *name == r.channel && *n > 0)
+                {
+                    Some((name, customers)) => {
+                        let new = r.new_customers.unwrap_or(*customers);
+                        m.spend = m.spend.checked_add(r.spend).ok_or_else(overflow)?;
+                        m.new_customers = m.new_customers.saturating_add(new);
+                        m.matched.push(MatchedSpend {
+                            channel: name.clone(),
+                            spend: r.spend,
+                            new_customers: new,
+                            new_customers_from_data: r.new_customers.is_none(),
+                        });
+                    }
+                    None => m.unmatched_spend.push(r.clone()),
+                }
+            }
+            m.channels_without_spend = channels
+                .iter()
+                .filter(|(name, n)| *n > 0 && !rows.iter().any(|r| r.channel == *name))
+                .map(|(name, _)| name.clone())
+                .collect();
+            Ok(m)
+        }
+    }
+}
+
+/// One channel's revenue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChannelRow {
     /// Channel name (`unknown` for customers without one).
@@ -83,41 +287,31 @@ pub struct ChannelRow {
     /// Customers old enough to be observed over the whole horizon.
     pub customers_at_horizon: u64,
     /// Mean cumulative revenue over the first `horizon_months` months of those customers
-    /// (money); `null` if none is old enough.
-    pub ltv_at_horizon: Option<Decimal>,
-    /// Acquisition spend from the CAC file.
-    pub spend: Option<Decimal>,
-    /// spend ÷ new customers (from the file, else `customers`).
-    pub cac: Option<Decimal>,
-    /// ltv_at_horizon ÷ cac.
-    pub ltv_cac_ratio: Option<Decimal>,
-    /// Band of the ratio (healthy ≥ 3, needs_improvement 1–3, unprofitable < 1).
-    pub band: Option<Band>,
+    /// (money, before any margin: a revenue figure, not an LTV); `null` if none is old
+    /// enough.
+    pub revenue_at_horizon: Option<Decimal>,
 }
 
-/// The result of `ltv channels`.
+/// Revenue per acquisition channel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChannelReport {
     /// The as-of day.
     pub as_of: Day,
-    /// The LTV horizon in months (periods 0..horizon−1 since the first order month).
+    /// The horizon in months (periods 0..horizon−1 since the first order month).
     pub horizon_months: u32,
     /// One row per channel, by name (`unknown` last).
     pub channels: Vec<ChannelRow>,
 }
 
-/// Channel economics at `horizon_months`, with CAC where `spend` has the channel.
+/// Revenue per channel, with the mean cumulative revenue per customer at
+/// `horizon_months`.
 ///
-/// The LTV at horizon H is the channel-cohort cumulative LTV cell at period H − 1:
+/// The revenue at horizon H is the channel-cohort cumulative LTV cell at period H − 1:
 /// cumulative revenue through month H − 1 ÷ customers who could reach it.
 ///
 /// # Errors
 /// [`SegmentsError::InvalidOption`] for a zero horizon; overflow.
-pub fn channel_economics(
-    tx: &Transactions,
-    horizon_months: u32,
-    spend: &[ChannelSpend],
-) -> Result<ChannelReport> {
+pub fn channel_economics(tx: &Transactions, horizon_months: u32) -> Result<ChannelReport> {
     if horizon_months == 0 {
         return Err(SegmentsError::InvalidOption {
             field: "horizon_months",
@@ -133,9 +327,7 @@ pub fn channel_economics(
     for (l, r) in ltv.rows.iter().zip(&revenue.rows) {
         let total: Decimal = r.cells.iter().flatten().sum();
         let customers = l.size;
-        let at_horizon = l.cells.get(k).copied().flatten();
-        let s = spend.iter().find(|s| s.channel == l.cohort);
-        let mut row = ChannelRow {
+        rows.push(ChannelRow {
             channel: l.cohort.clone(),
             customers,
             revenue: total,
@@ -144,34 +336,8 @@ pub fn channel_economics(
                 .iter()
                 .find(|(c, _)| c == &l.cohort)
                 .map_or(0, |(_, n)| *n),
-            ltv_at_horizon: at_horizon,
-            spend: s.map(|s| s.spend),
-            cac: None,
-            ltv_cac_ratio: None,
-            band: None,
-        };
-        if let Some(s) = s {
-            fill_cac(&mut row, s)?;
-        }
-        rows.push(row);
-    }
-    for s in spend {
-        if !rows.iter().any(|r| r.channel == s.channel) {
-            let mut row = ChannelRow {
-                channel: s.channel.clone(),
-                customers: 0,
-                revenue: Decimal::ZERO,
-                revenue_per_customer: Decimal::ZERO,
-                customers_at_horizon: 0,
-                ltv_at_horizon: None,
-                spend: Some(s.spend),
-                cac: None,
-                ltv_cac_ratio: None,
-                band: None,
-            };
-            fill_cac(&mut row, s)?;
-            rows.push(row);
-        }
+            revenue_at_horizon: l.cells.get(k).copied().flatten(),
+        });
     }
     rows.sort_by(|a, b| {
         (a.channel == "unknown", &a.channel).cmp(&(b.channel == "unknown", &b.channel))
@@ -181,21 +347,6 @@ pub fn channel_economics(
         horizon_months,
         channels: rows,
     })
-}
-
-fn fill_cac(row: &mut ChannelRow, s: &ChannelSpend) -> Result<()> {
-    let new = s.new_customers.unwrap_or(row.customers);
-    if new == 0 {
-        return Ok(());
-    }
-    let cac = ltv_core::cac(s.spend, Decimal::ZERO, new)?.normalize();
-    row.cac = Some(cac);
-    if let (Some(ltv), false) = (row.ltv_at_horizon, cac.is_zero()) {
-        let ue = UnitEconomics::new(ltv, cac, None, None)?;
-        row.ltv_cac_ratio = Some(ue.ratio);
-        row.band = Some(ue.band);
-    }
-    Ok(())
 }
 
 /// Customers per channel whose first month + k ≤ the as-of month.
@@ -224,7 +375,7 @@ mod tests {
     }
 
     #[test]
-    fn worked_example_with_cac() {
+    fn worked_example() {
         let tx = Transactions::from_rows(
             [
                 ("a", Some("ads"), "2024-01-05", "100"),
@@ -237,22 +388,14 @@ mod tests {
             None,
         )
         .unwrap();
-        let spend = [ChannelSpend {
-            channel: "ads".into(),
-            spend: d("60"),
-            new_customers: None,
-        }];
-        let report = channel_economics(&tx, 2, &spend).unwrap();
+        let report = channel_economics(&tx, 2).unwrap();
         let ads = &report.channels[0];
         assert_eq!((ads.customers, ads.revenue), (2, d("180")));
-        assert_eq!(ads.ltv_at_horizon, Some(d("90")));
-        assert_eq!(ads.cac, Some(d("30")));
-        assert_eq!(ads.ltv_cac_ratio, Some(d("3")));
-        assert_eq!(ads.band, Some(Band::Healthy));
+        assert_eq!(ads.revenue_at_horizon, Some(d("90")));
         let seo = &report.channels[1];
-        assert_eq!(seo.ltv_at_horizon, None);
+        assert_eq!(seo.revenue_at_horizon, None);
         assert_eq!(seo.customers_at_horizon, 0);
-        assert!(channel_economics(&tx, 0, &spend).is_err());
+        assert!(channel_economics(&tx, 0).is_err());
     }
 
     #[test]
@@ -263,9 +406,31 @@ mod tests {
             b',',
         )
         .unwrap();
-        let s = read_spend(&f).unwrap();
+        let Spend::ByChannel { channels: s } = read_spend(&f).unwrap() else {
+            panic!("a channel column")
+        };
         assert_eq!(s[0].new_customers, Some(10));
         assert_eq!(s[1].new_customers, None);
+        let all = CsvFile::from_bytes(
+            "cac.csv",
+            b"month,spend,new_customers\n2024-01,1000,10\n2024-02,500,5\n".to_vec(),
+            b',',
+        )
+        .unwrap();
+        assert_eq!(
+            read_spend(&all).unwrap(),
+            Spend::AllCustomers {
+                spend: d("1500"),
+                new_customers: Some(15)
+            }
+        );
+        let mixed =
+            CsvFile::from_bytes("cac.csv", b"spend,new_customers\n1,2\n3,\n".to_vec(), b',')
+                .unwrap();
+        assert!(read_spend(&mixed)
+            .unwrap_err()
+            .to_string()
+            .contains("new_customers is given on some rows"));
         let bad =
             CsvFile::from_bytes("cac.csv", b"channel,spend\nads,-5\n".to_vec(), b',').unwrap();
         assert_eq!(

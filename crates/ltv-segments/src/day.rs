@@ -143,6 +143,22 @@ impl std::ops::Sub for Day {
     }
 }
 
+/// `day + n`: n days later (saturating at the ends of the range).
+impl std::ops::Add<i32> for Day {
+    type Output = Day;
+    fn add(self, days: i32) -> Day {
+        Day(self.0.saturating_add(days))
+    }
+}
+
+/// `day - n`: n days earlier (saturating at the ends of the range).
+impl std::ops::Sub<i32> for Day {
+    type Output = Day;
+    fn sub(self, days: i32) -> Day {
+        Day(self.0.saturating_sub(days))
+    }
+}
+
 impl fmt::Display for Day {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (y, m, d) = self.ymd();

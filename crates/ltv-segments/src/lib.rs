@@ -18,8 +18,10 @@
 //!   [`rfm_table`] and [`CustomersReport::of_table`] work on it.
 //! - Analyses on top: [`summarize`] (per customer), [`rfm`] with a [`SegmentMap`]
 //!   (presets `default` and `rf-grid`, or TOML), [`cohorts`] (retention, revenue,
-//!   cumulative LTV by month/week/quarter/channel), [`channel_economics`] (LTV at a
-//!   horizon, CAC, LTV/CAC) and [`drivers`] (AOV, frequency, churn, lifespan → LTV).
+//!   cumulative LTV by month/week/quarter/channel), [`channel_economics`] (revenue per
+//!   channel at a horizon), [`read_spend`] / [`match_spend`] (a CAC file and how its
+//!   channels meet the data's) and [`drivers`] / [`drivers_by`] (AOV, frequency, churn,
+//!   lifespan, repeat rate, year-over-year retention, for all customers or per group).
 //! - [`generate`]: a seeded synthetic transactions file (benchmarks, demos).
 //!
 //! ```
@@ -55,12 +57,18 @@ mod table;
 mod transactions;
 
 pub use cell::{parse_amount, DateFormat};
-pub use channels::{channel_economics, read_spend, ChannelReport, ChannelRow, ChannelSpend};
+pub use channels::{
+    channel_economics, match_spend, read_spend, ChannelReport, ChannelRow, ChannelSpend,
+    MatchedSpend, Spend, SpendMatch,
+};
 pub use cohort::{cohorts, CohortKey, CohortMatrix, CohortMetric, CohortRow, MAX_CELLS};
 pub use customer_table::CustomerTable;
 pub use customers::{summarize, CustomerSummary, CustomersReport};
 pub use day::Day;
-pub use drivers::{drivers, Drivers, DEFAULT_INACTIVE_DAYS};
+pub use drivers::{
+    drivers, drivers_by, DriverOptions, Drivers, GroupBy, GroupDrivers, YearOverYear,
+    DEFAULT_INACTIVE_DAYS, DEFAULT_REPEAT_DAYS,
+};
 pub use error::{DataError, Result, SegmentsError};
 pub use rfm::{
     rank_scores, rfm, rfm_table, DimensionScoring, RfmOptions, RfmReport, RfmRow, ScoreRange,

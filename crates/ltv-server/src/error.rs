@@ -181,7 +181,7 @@ impl From<CoreError> for ApiError {
     fn from(err: CoreError) -> Self {
         let code = match err {
             CoreError::OutOfRange { .. } => "out_of_range",
-            CoreError::ZeroChurnWithoutHorizon => "invalid_value",
+            CoreError::ZeroChurnWithoutHorizon | CoreError::Unrecognized { .. } => "invalid_value",
             CoreError::Overflow { .. } => "overflow",
         };
         ApiError::BadValue {
@@ -352,6 +352,32 @@ impl From<ltv_planner::PlanError> for ApiError {
                 code: "overflow",
                 message,
                 field,
+            },
+            PlanError::NoBaseline => ApiError::BadValue {
+                code: "invalid_value",
+                message,
+                field,
+            },
+        }
+    }
+}
+
+impl From<ltv_planner::MeasureError> for ApiError {
+    fn from(err: ltv_planner::MeasureError) -> Self {
+        use ltv_planner::MeasureError as M;
+        match err {
+            M::Data(e) => e.into(),
+            M::Plan(e) => e.into(),
+            M::InvalidOption { field, .. } => ApiError::BadValue {
+                code: "out_of_range",
+                message: err.to_string(),
+                field: Some(field.to_owned()),
+            },
+            M::NotMeasurable { .. } => ApiError::InvalidData {
+                message: err.to_string(),
+                field: None,
+                line: None,
+                column: None,
             },
         }
     }

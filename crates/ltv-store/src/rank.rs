@@ -286,7 +286,7 @@ pub fn rank(
         // one initiative on its own first: a move the model cannot take is reported
         // for this initiative instead of failing the whole list
         let single = PlanFile {
-            baseline: main,
+            baseline: Some(main),
             baselines: named.clone(),
             initiatives: vec![p.clone()],
         };
@@ -320,7 +320,7 @@ pub fn rank(
     let mut summary = None;
     if let (Some(main), false) = (baseline.clone(), rankable.is_empty()) {
         let file = PlanFile {
-            baseline: main,
+            baseline: Some(main),
             baselines: named,
             initiatives: rankable.iter().map(|(_, p, _)| p.clone()).collect(),
         };

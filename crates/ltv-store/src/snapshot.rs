@@ -92,6 +92,11 @@ pub struct SnapshotKpis {
     /// Notes from the measurement (mismatched CAC channels, ...).
     #[serde(default)]
     pub warnings: Vec<String>,
+    /// The planner baseline measured with it (same LTV as the headline), when the
+    /// measurement gives one; otherwise [`SnapshotKpis::baseline`] derives an
+    /// e-commerce baseline from the headline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<Baseline>,
 }
 
 /// A stored snapshot.
@@ -204,14 +209,19 @@ impl ChannelKpis {
 }
 
 impl SnapshotKpis {
-    /// The planner's e-commerce baseline of this measurement: AOV, frequency = orders
-    /// per year, lifespan = 1 ÷ (12 × monthly churn) years, margin, CAC, active
-    /// customers and new customers per month.
+    /// The planner baseline of this measurement: the one measured with it, else an
+    /// e-commerce baseline from the headline: AOV, frequency = orders per year,
+    /// lifespan = 1 ÷ (12 × monthly churn) years, margin, CAC, active customers and new
+    /// customers per month.
     ///
     /// # Errors
     /// [`StoreError::Unavailable`] when churn is zero (no lifespan); the planner's
     /// range errors.
     pub fn baseline(&self) -> Result<Baseline> {
+        if let Some(b) = &self.baseline {
+            b.validate()?;
+            return Ok(b.clone());
+        }
         let h = &self.headline;
         let lifespan = lifespan_years(h.monthly_churn).ok_or_else(|| {
             StoreError::Unavailable(format!(
@@ -294,6 +304,7 @@ pub(crate) mod tests {
                 channel("social", 600, churn),
             ],
             warnings: vec![],
+            baseline: None,
         }
     }
 

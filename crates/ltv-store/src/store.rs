@@ -1059,7 +1059,12 @@ impl Store {
         let mut report = ImportReport::default();
         let mut tx = self.write().await?;
         let at = now();
-        let mut baselines: Vec<(String, &Baseline)> = vec![("baseline".to_owned(), &file.baseline)];
+        // a file without `[baseline]` (measured from data instead) keeps the stored one
+        let mut baselines: Vec<(String, &Baseline)> = file
+            .baseline
+            .iter()
+            .map(|b| ("baseline".to_owned(), b))
+            .collect();
         baselines.extend(file.baselines.iter().map(|(k, v)| (k.clone(), v)));
         for (name, baseline) in baselines {
             let doc = to_value(baseline)?;

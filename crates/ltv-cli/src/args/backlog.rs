@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand, ValueEnum};
 use ltv_core::Decimal;
 
-use super::{dec, FormatArg, LangArg, ModeArg, TableFormatArg, TransactionArgs};
+use super::{dec, FormatArg, LangArg, MeasureArgs, ModeArg, TableFormatArg, TransactionArgs};
 
 /// `ltv backlog`: the database flags and the subcommand.
 #[derive(Debug, Args)]
@@ -69,7 +69,7 @@ pub enum BacklogCommand {
     /// Measure a running or done initiative: planned vs actual change of its driver,
     /// difference in differences for a target channel, LTV and ROI so far.
     #[command(after_help = "Example:\n  ltv backlog measure \"Onboarding calls\" --lang ja")]
-    Measure(MeasureArgs),
+    Measure(BacklogMeasureArgs),
     /// Each rater's Confidence against what their done initiatives delivered.
     #[command(after_help = "Example:\n  ltv backlog calibration --format json")]
     Calibration(CalibrationArgs),
@@ -241,25 +241,15 @@ pub struct ListArgs {
 pub struct SnapshotArgs {
     #[command(flatten)]
     pub input: TransactionArgs,
-    /// Gross margin in [0, 1] applied to every LTV.
-    #[arg(long, allow_negative_numbers = true, value_parser = dec, default_value = "1")]
-    pub margin: Decimal,
-    /// CAC file with the columns channel,spend[,new_customers].
-    #[arg(long, value_name = "FILE")]
-    pub cac: Option<String>,
-    /// Days without an order after which a customer counts as churned.
-    #[arg(long, value_name = "DAYS", default_value_t = ltv_segments::DEFAULT_INACTIVE_DAYS)]
-    pub inactive_days: u32,
-    /// Currency symbol for human output, e.g. ¥ or $.
-    #[arg(long)]
-    pub currency: Option<String>,
+    #[command(flatten)]
+    pub measure: MeasureArgs,
     #[command(flatten)]
     pub format: FormatArg,
 }
 
 /// `ltv backlog measure`.
 #[derive(Debug, Args)]
-pub struct MeasureArgs {
+pub struct BacklogMeasureArgs {
     /// The initiative's name.
     pub name: String,
     /// Language of the statements.

@@ -12,6 +12,7 @@ use crate::decimal_arg;
 mod backlog;
 mod calc;
 mod forecast;
+mod measure;
 mod plan;
 mod report;
 mod saas;
@@ -21,6 +22,7 @@ mod unit;
 pub use backlog::*;
 pub use calc::*;
 pub use forecast::*;
+pub use measure::*;
 pub use plan::*;
 pub use report::*;
 pub use saas::*;
@@ -59,12 +61,12 @@ pub enum Command {
     Levers(LeversArgs),
     /// Ranked initiative backlog: ICE/RICE scores, model impact, payback, ROI, NPV.
     #[command(
-        after_help = "Examples:\n  ltv plan examples/initiatives.toml\n  ltv plan examples/initiatives.toml --mode ice-mean --lang ja --format md\n  ltv plan initiatives.csv --baseline examples/initiatives.toml"
+        after_help = "Examples:\n  ltv plan examples/initiatives.toml\n  ltv plan examples/initiatives.toml --mode ice-mean --lang ja --format md\n  ltv plan initiatives.csv --baseline examples/initiatives.toml\n  ltv plan initiatives.toml --data orders.csv --margin 0.4 --cac spend.csv"
     )]
     Plan(PlanArgs),
     /// ROI case of one initiative: monthly simulation, payback, ROI, NPV, summary.
     #[command(
-        after_help = "Examples:\n  ltv roi --baseline examples/initiatives.toml --initiative \"Onboarding programme\"\n  ltv roi --arpu 10000 --margin 0.7 --churn 0.05 --new-churn 0.04 --customers 2000 \\\n      --new-customers-per-month 100 --cac 56000 --investment-one-off 3000000 \\\n      --investment-per-year 6000000 --ramp-months 3 --currency ¥ --lang ja"
+        after_help = "Examples:\n  ltv roi --baseline examples/initiatives.toml --initiative \"Onboarding programme\"\n  ltv roi --baseline initiatives.toml --initiative \"Bundles\" --data orders.csv --margin 0.4 --cac spend.csv\n  ltv roi --arpu 10000 --margin 0.7 --churn 0.05 --new-churn 0.04 --customers 2000 \\\n      --new-customers-per-month 100 --cac 56000 --investment-one-off 3000000 \\\n      --investment-per-year 6000000 --ramp-months 3 --currency ¥ --lang ja"
     )]
     Roi(RoiArgs),
     /// SaaS metrics from MRR per customer and month: MRR movements, churn, GRR, NRR,
@@ -91,12 +93,14 @@ pub enum Command {
     Cohort(CohortArgs),
     /// Per acquisition channel: customers, revenue, LTV at a horizon, CAC, LTV/CAC.
     #[command(
-        after_help = "Example:\n  ltv channels orders.csv --cac spend.csv --horizon-months 12\n\nThe CAC file has a header and the columns channel,spend[,new_customers]."
+        after_help = "Example:\n  ltv channels orders.csv --cac spend.csv --margin 0.4\n\nThe CAC file has a header and the columns channel,spend[,new_customers] (channel names\nmatched exactly), or spend[,new_customers] for all customers. LTV is gross margin over\nthe expected lifespan, the same basis as `ltv report` and `ltv drivers`."
     )]
     Channels(ChannelsArgs),
     /// Average order value, purchase frequency, churn and lifespan from the data, and
     /// the LTV they imply.
-    #[command(after_help = "Example:\n  ltv drivers orders.csv --margin 0.4")]
+    #[command(
+        after_help = "Examples:\n  ltv drivers orders.csv --margin 0.4 --cac spend.csv\n  ltv drivers orders.csv --margin 0.3 --inactive-days 180 --business consulting --format json"
+    )]
     Drivers(DriversArgs),
     /// Probabilistic forecasts: subscription retention (sBG), repeat purchases
     /// (BG/NBD), spend (Gamma-Gamma) and per-customer CLV.
@@ -107,7 +111,7 @@ pub enum Command {
     Forecast(ForecastCommand),
     /// The whole analysis as one self-contained HTML report (charts, key numbers, plan).
     #[command(
-        after_help = "Examples:\n  ltv report --sample -o report.html\n  ltv report orders.csv --cac channels.csv --plan initiatives.toml --margin 0.35 --currency ¥ --lang ja -o report.html\n  ltv report orders.csv --format outline"
+        after_help = "Examples:\n  ltv report --sample -o report.html\n  ltv report orders.csv --cac channels.csv --plan initiatives.toml --margin 0.35 --currency JPY --lang ja -o report.html\n  ltv report orders.csv --margin 0.3 --inactive-days 180 --business consulting --format json\n  ltv report orders.csv --format outline"
     )]
     Report(ReportArgs),
     /// The shared initiative backlog in a database: import, add, rate, move, rank,

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use ltv_core::Decimal;
 
-use super::{dec, FormatArg};
+use super::{dec, BasisArgs, FormatArg, MeasureArgs, ReadArgs};
 
 /// Business model of a baseline given by flags.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -110,6 +110,14 @@ pub struct PlanArgs {
     /// are not used).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// Orders CSV to measure the baseline from (as `ltv drivers` does); it replaces the
+    /// file's `[baseline]`, which is then only compared with it.
+    #[arg(long, value_name = "ORDERS")]
+    pub data: Option<String>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    #[command(flatten)]
+    pub measure: MeasureArgs,
 }
 
 /// `ltv roi`.
@@ -130,9 +138,9 @@ pub struct RoiArgs {
     /// Revenue per customer and month (> 0).
     #[arg(long, allow_negative_numbers = true, value_parser = dec, required_unless_present = "baseline")]
     pub arpu: Option<Decimal>,
-    /// Gross margin in [0, 1].
-    #[arg(long, allow_negative_numbers = true, value_parser = dec, default_value = "1")]
-    pub margin: Decimal,
+    /// Gross margin in [0, 1] [default: 1].
+    #[arg(long, allow_negative_numbers = true, value_parser = dec)]
+    pub margin: Option<Decimal>,
     /// Churn per month today, in (0, 1].
     #[arg(long, allow_negative_numbers = true, value_parser = dec, required_unless_present = "baseline")]
     pub churn: Option<Decimal>,
@@ -145,9 +153,10 @@ pub struct RoiArgs {
     /// New customers per month (>= 0).
     #[arg(long, allow_negative_numbers = true, value_parser = dec, default_value = "0")]
     pub new_customers_per_month: Decimal,
-    /// Customer acquisition cost (> 0), for LTV/CAC and acquisition spend.
-    #[arg(long, allow_negative_numbers = true, value_parser = dec)]
-    pub cac: Option<Decimal>,
+    /// Customer acquisition cost (> 0), for LTV/CAC and acquisition spend; with --data,
+    /// a CAC file (`channel,spend[,new_customers]` or `spend[,new_customers]`).
+    #[arg(long, value_name = "CAC|PATH", allow_negative_numbers = true, value_parser = cac_arg)]
+    pub cac: Option<CacArg>,
     /// One-off investment at month 0 (>= 0).
     #[arg(long, allow_negative_numbers = true, value_parser = dec, default_value = "0")]
     pub investment_one_off: Decimal,
@@ -157,12 +166,43 @@ pub struct RoiArgs {
     /// Months until the full effect (linear ramp-up).
     #[arg(long, default_value_t = 0)]
     pub ramp_months: u32,
-    /// Currency symbol for the summary, e.g. ¥ or $.
+    /// Currency symbol for the summary, e.g. ¥ or $ (with --data, also an ISO code).
     #[arg(long, default_value = "")]
     pub currency: String,
     /// Language of the executive summary.
     #[arg(long, value_enum, default_value_t = LangArg::En)]
     pub lang: LangArg,
+    /// Orders CSV to measure the baseline from (with --baseline FILE --initiative NAME);
+    /// it replaces the file's `[baseline]`.
+    #[arg(long, value_name = "ORDERS", requires = "baseline")]
+    pub data: Option<String>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    #[command(flatten)]
+    pub basis: BasisArgs,
     #[command(flatten)]
     pub format: FormatArg,
+}
+
+/// `--cac` of `ltv roi`: a CAC value, or with `--data` a CAC file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CacArg {
+    /// A CAC per customer.
+    Value(Decimal),
+    /// A CAC file.
+    File(PathBuf),
+}
+
+fn cac_arg(raw: &str) -> Result<CacArg, String> {
+    match dec(raw) {
+        Ok(v) => Ok(CacArg::Value(v)),
+        Err(e) => {
+            if raw.ends_with(".csv") || raw.ends_with(".tsv") || std::path::Path::new(raw).is_file()
+            {
+                Ok(CacArg::File(PathBuf::from(raw)))
+            } else {
+                Err(e)
+            }
+        }
+    }
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use ltv_core::Decimal;
 
-use super::{dec, LangArg, ReadArgs};
+use super::{dec, LangArg, MeasureArgs, ReadArgs};
 
 /// `ltv report`.
 #[derive(Debug, Args)]
@@ -25,16 +25,14 @@ pub struct ReportArgs {
     #[command(flatten)]
     pub read: ReadArgs,
     /// Initiatives file (TOML or JSON, as for `ltv plan`): adds the ranked plan and the
-    /// ROI case of the top initiative.
+    /// ROI case of the top initiative, on the baseline measured from FILE (a
+    /// `[baseline]` in the file is only compared with it).
     #[arg(long, value_name = "PATH")]
     pub plan: Option<PathBuf>,
-    /// Acquisition spend per channel (`channel,spend[,new_customers]`): adds CAC,
-    /// LTV/CAC and payback.
-    #[arg(long, value_name = "PATH")]
-    pub cac: Option<PathBuf>,
-    /// Gross margin in [0, 1] [default: 1, or the sample's 0.4 with --sample].
-    #[arg(long, allow_negative_numbers = true, value_parser = dec)]
-    pub margin: Option<Decimal>,
+    /// Margin, CAC file, currency, churn and repeat windows, target ratio, business
+    /// model (with --sample, the sample's margin 0.4, CAC file and dollars unless given).
+    #[command(flatten)]
+    pub measure: MeasureArgs,
     /// Language of the report.
     #[arg(long, value_enum, default_value_t = LangArg::En)]
     pub lang: LangArg,
@@ -44,13 +42,11 @@ pub struct ReportArgs {
     /// Monthly discount rate of the CLV forecast (>= 0).
     #[arg(long, allow_negative_numbers = true, value_parser = dec, default_value = "0")]
     pub discount_rate: Decimal,
-    /// Currency symbol shown before amounts, e.g. `¥` [default: none, `$` with --sample].
-    #[arg(long, value_name = "SYMBOL")]
-    pub currency: Option<String>,
     /// Write the report here instead of stdout.
     #[arg(short = 'o', long, value_name = "PATH")]
     pub output: Option<PathBuf>,
-    /// `html`: the self-contained page; `outline`: its structure and numbers as text.
+    /// `html`: the self-contained page; `outline`: its structure and numbers as text;
+    /// `json`: the numbers of every section, decimals as exact strings.
     #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
     pub format: ReportFormat,
 }
@@ -62,4 +58,6 @@ pub enum ReportFormat {
     Html,
     /// Headings, key figures and tables as plain text.
     Outline,
+    /// The numbers of every section as one JSON document.
+    Json,
 }

@@ -2,8 +2,6 @@
 //! `rfm`, `cohort`, `channels`, `drivers`, and the forecast commands), and the flags of
 //! the segment commands.
 
-use std::path::PathBuf;
-
 use clap::{Args, ValueEnum};
 use ltv_segments::{
     CohortKey, CohortMetric, CsvOptions, DateFormat, Day, LoadOptions, TransactionColumns,
@@ -211,11 +209,10 @@ impl From<CohortMetricArg> for CohortMetric {
 pub struct ChannelsArgs {
     #[command(flatten)]
     pub input: TransactionArgs,
-    /// CSV of acquisition spend: `channel,spend[,new_customers]`.
-    #[arg(long, value_name = "PATH")]
-    pub cac: Option<PathBuf>,
-    /// Horizon of the average cumulative LTV, in months since each customer's first
-    /// order month.
+    #[command(flatten)]
+    pub measure: super::MeasureArgs,
+    /// Months of the revenue view: mean revenue in each customer's first N months
+    /// (revenue, shown for reference; never banded).
     #[arg(long, value_name = "N", default_value_t = 12)]
     pub horizon_months: u32,
     #[command(flatten)]
@@ -227,12 +224,11 @@ pub struct ChannelsArgs {
 pub struct DriversArgs {
     #[command(flatten)]
     pub input: TransactionArgs,
-    /// Gross margin in [0, 1] applied to the implied LTV.
-    #[arg(long, allow_negative_numbers = true, value_parser = super::dec, default_value = "1")]
-    pub margin: ltv_core::Decimal,
-    /// Days without an order after which a customer counts as churned.
-    #[arg(long, value_name = "DAYS", default_value_t = ltv_segments::DEFAULT_INACTIVE_DAYS)]
-    pub inactive_days: u32,
+    #[command(flatten)]
+    pub measure: super::MeasureArgs,
+    /// Language of the evidence and suggestions.
+    #[arg(long, value_enum, default_value_t = super::LangArg::En)]
+    pub lang: super::LangArg,
     #[command(flatten)]
     pub format: super::FormatArg,
 }

@@ -144,7 +144,7 @@ fn render(report: &CalcReport) -> String {
         table.row("CAC", money(cac)).note(
             "LTV/CAC",
             money(ratio),
-            format!("{band}: {}", band.meaning()),
+            band.describe(ltv_core::Lang::En),
         );
         match report.payback_periods {
             Some(p) => table.row("CAC payback", format!("{} {unit}", money(p))),

@@ -16,7 +16,17 @@ use crate::output::{self, KvTable, Table};
 
 pub fn run(args: &LeversArgs, out: &mut dyn Write) -> Result<()> {
     let (baseline, path) = match &args.baseline {
-        Some(path) => (plan_file::load(path, None)?.baseline, Some(path)),
+        Some(path) => (
+            plan_file::load(path, None)?
+                .baseline
+                .ok_or_else(|| {
+                    anyhow!(
+                        "{}: the file has no [baseline]; `ltv drivers ORDERS.csv` measures it and ranks the levers from your orders",
+                        path.display()
+                    )
+                })?,
+            Some(path),
+        ),
         None => (from_flags(args)?, None),
     };
     let report = levers(&baseline).map_err(|e| match (e, path) {
@@ -78,8 +88,11 @@ fn render(r: &LeversReport) -> String {
     let mut head = KvTable::new(format!("Levers ({} model)", r.model));
     head.row("LTV", money(r.ltv));
     if let (Some(cac), Some(ratio), Some(band)) = (r.cac, r.ratio, r.band) {
-        head.row("CAC", money(cac))
-            .note("LTV/CAC", money(ratio), band.to_string());
+        head.row("CAC", money(cac)).note(
+            "LTV/CAC",
+            money(ratio),
+            band.describe(ltv_core::Lang::En),
+        );
     }
     let mut t = Table::new([
         "rank",

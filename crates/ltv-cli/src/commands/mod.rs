@@ -2,6 +2,7 @@
 //! the library, and renders the result. No formula lives here.
 
 mod backlog;
+mod baseline;
 mod cac;
 mod calc;
 mod channels;

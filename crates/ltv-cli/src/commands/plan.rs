@@ -14,6 +14,13 @@ use ltv_core::present::percent;
 
 pub fn run(args: &PlanArgs, out: &mut dyn Write) -> Result<()> {
     let file = plan_file::load(&args.file, args.baseline.as_deref())?;
+    let data = args.data.as_deref().map(|f| plan_file::Data {
+        file: f,
+        read: &args.read,
+        cac: args.measure.cac.as_deref(),
+        options: args.measure.options(),
+    });
+    let file = plan_file::with_data(&args.file, file, data)?;
     let options = PlanOptions {
         mode: match args.mode {
             ModeArg::Ice => ScoreMode::Ice,

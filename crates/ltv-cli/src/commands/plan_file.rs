@@ -4,11 +4,46 @@
 use std::path::Path;
 
 use anyhow::{anyhow, Context, Result};
-use ltv_planner::{PlanError, PlanFile};
+use ltv_planner::{MeasureOptions, PlanError, PlanFile};
+
+use crate::args::ReadArgs;
+use crate::commands::{baseline, load};
 
 /// The error, prefixed with the file it is about.
 pub fn error(path: &Path, err: PlanError) -> anyhow::Error {
-    anyhow!("{}: {err}", path.display())
+    match err {
+        PlanError::NoBaseline => anyhow!(
+            "{}: the file has no [baseline]: pass --data ORDERS.csv (with --margin and --cac as needed) to measure it from your orders, or add a [baseline] table",
+            path.display()
+        ),
+        err => anyhow!("{}: {err}", path.display()),
+    }
+}
+
+/// The orders to measure the baseline from (`--data` and its flags).
+pub struct Data<'a> {
+    /// The orders file.
+    pub file: &'a str,
+    /// How to read it.
+    pub read: &'a ReadArgs,
+    /// The CAC file.
+    pub cac: Option<&'a Path>,
+    /// How to measure.
+    pub options: MeasureOptions,
+}
+
+/// The plan file with its main baseline measured from `data` when given: a `[baseline]`
+/// in the file is replaced, and a warning on stderr names what differs.
+pub fn with_data(path: &Path, file: PlanFile, data: Option<Data<'_>>) -> Result<PlanFile> {
+    let Some(data) = data else {
+        return Ok(file);
+    };
+    let tx = load::read(data.file, data.read)?;
+    let m = baseline::measured(&tx, data.cac, &data.options, true)?;
+    if let Some(w) = file.baseline.as_ref().and_then(|b| m.compare(b)) {
+        eprintln!("warning: {w}");
+    }
+    file.with_baseline(m.baseline).map_err(|e| error(path, e))
 }
 
 fn read(path: &Path) -> Result<String> {

@@ -9,7 +9,7 @@ use ltv_planner::{
     Scenario, SubscriptionBaseline, Team,
 };
 
-use crate::args::{Format, RoiArgs};
+use crate::args::{CacArg, Format, RoiArgs};
 use crate::commands::plan::lang;
 use crate::commands::plan_file;
 use crate::output::{self, KvTable, Table};
@@ -25,6 +25,25 @@ pub fn run(args: &RoiArgs, out: &mut dyn Write) -> Result<()> {
     let report = match (&args.baseline, &args.initiative) {
         (Some(path), Some(name)) => {
             let file = plan_file::load(path, None)?;
+            let cac = match &args.cac {
+                Some(CacArg::File(p)) => Some(p.as_path()),
+                Some(CacArg::Value(_)) if args.data.is_some() => {
+                    return Err(anyhow!(
+                        "with --data, --cac is a CAC file (channel,spend[,new_customers] or spend[,new_customers]), not a number"
+                    ))
+                }
+                _ => None,
+            };
+            let data = args.data.as_deref().map(|f| plan_file::Data {
+                file: f,
+                read: &args.read,
+                cac,
+                options: args.basis.options(
+                    args.margin,
+                    (!args.currency.is_empty()).then_some(args.currency.as_str()),
+                ),
+            });
+            let file = plan_file::with_data(path, file, data)?;
             roi_of(&file, name, &options).map_err(|e| plan_file::error(path, e))?
         }
         _ => {
@@ -44,9 +63,18 @@ fn from_flags(a: &RoiArgs) -> Result<(Baseline, Initiative)> {
     let missing = |f: &str| anyhow!("{f} is required without --baseline FILE");
     let baseline = Baseline::Subscription(SubscriptionBaseline {
         arpu: a.arpu.ok_or_else(|| missing("--arpu"))?,
-        margin: a.margin,
+        margin: a.margin.unwrap_or(ltv_core::Decimal::ONE),
         churn: a.churn.ok_or_else(|| missing("--churn"))?,
-        cac: a.cac,
+        cac: match &a.cac {
+            None => None,
+            Some(CacArg::Value(v)) => Some(*v),
+            Some(CacArg::File(p)) => {
+                return Err(anyhow!(
+                    "--cac {}: a CAC file needs --data ORDERS.csv (and --baseline FILE --initiative NAME); give a number here",
+                    p.display()
+                ))
+            }
+        },
         customers: Some(a.customers.ok_or_else(|| missing("--customers"))?),
         new_customers_per_month: a.new_customers_per_month,
         currency: (!a.currency.is_empty()).then(|| a.currency.clone()),

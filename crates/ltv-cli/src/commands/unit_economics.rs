@@ -26,7 +26,7 @@ pub fn run(args: &UnitEconomicsArgs, out: &mut dyn Write) -> Result<()> {
             t.row("LTV", money(ue.ltv)).row("CAC", money(ue.cac)).note(
                 "LTV/CAC",
                 money(ue.ratio),
-                format!("{}: {}", ue.band, ue.band.meaning()),
+                ue.band.describe(ltv_core::Lang::En),
             );
             match ue.payback_periods {
                 Some(Some(p)) => {

@@ -51,6 +51,7 @@ mod backlog;
 mod calc;
 mod errors;
 mod forecast;
+mod one_ltv;
 mod plan;
 mod report;
 mod saas;

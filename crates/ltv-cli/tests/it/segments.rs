@@ -140,17 +140,57 @@ fn cohort_small() {
     );
 }
 
+/// A JSON decimal string, rounded to 10 places (the basis divides by 12, so the last
+/// of 28 digits may carry a rounding).
+fn dec10(v: &serde_json::Value) -> String {
+    v.as_str()
+        .unwrap()
+        .parse::<ltv_core::Decimal>()
+        .unwrap()
+        .round_dp(10)
+        .normalize()
+        .to_string()
+}
+
 #[test]
 fn channels_small() {
-    assert_snapshot!(
-        "channels_small_text",
-        ok(&["channels", SMALL, "--cac", CAC, "--horizon-months", "3"])
-    );
-    let j = json(&["channels", SMALL, "--cac", CAC, "--horizon-months", "3"]);
+    let args = [
+        "channels",
+        SMALL,
+        "--cac",
+        CAC,
+        "--horizon-months",
+        "3",
+        "--inactive-days",
+        "45",
+        "--margin",
+        "0.5",
+    ];
+    assert_snapshot!("channels_small_text", ok(&args));
+    let j = json(&args);
     let ads = &j["channels"][0];
-    assert_eq!(ads["ltv_at_horizon"], "90.16666666666666666666666667");
+    // ads: alice (4 orders, 275.50, live), dave (2 orders, 35, live), frank (1 order,
+    // 25, churned after 53 days): 7 orders, 335.50, 12 active customer-months, 1 churned.
+    // LTV = AOV × margin × orders per month ÷ churn = 335.5/7 × 0.5 × 7/12 × 12 = 167.75
+    assert_eq!(ads["monthly_churn"], "0.0833333333333333333333333333");
+    assert_eq!(dec10(&ads["ltv"]), "167.75");
     assert_eq!(ads["cac"], "100");
-    assert_eq!(ads["band"], "unprofitable");
+    assert_eq!(dec10(&ads["ltv_cac_ratio"]), "1.6775");
+    assert_eq!(ads["band"], "needs_improvement");
+    assert_eq!(dec10(&ads["max_cac"]), "55.9166666667");
+    // the revenue view is labelled revenue and has no band
+    assert_eq!(ads["revenue_at_horizon"], "90.16666666666666666666666667");
+    // seo's one customer has not churned: no LTV, no band, but its CAC is shown
+    let seo = &j["channels"][2];
+    assert_eq!(seo["channel"], "seo");
+    assert_eq!((seo["ltv"].is_null(), seo["band"].is_null()), (true, true));
+    assert_eq!(seo["cac"], "50");
+    // the CAC file's `display` has no customers: named in a warning, in no CAC
+    let warnings = j["warnings"].as_array().unwrap();
+    assert!(warnings.iter().any(|w| w
+        .as_str()
+        .unwrap()
+        .starts_with("CAC file: channel 'display' matches no channel in the data")));
     assert_snapshot!(
         "channels_small_json",
         serde_json::to_string_pretty(&j).unwrap()
@@ -164,9 +204,12 @@ fn drivers_small() {
         ok(&["drivers", SMALL, "--inactive-days", "60"])
     );
     let j = json(&["drivers", SMALL, "--inactive-days", "60", "--margin", "0.5"]);
-    assert_eq!(j["monthly_churn"], "0.08");
-    assert_eq!(j["average_order_value"], "59");
-    assert_eq!(j["ltv"], "206.5");
+    let h = &j["headline"];
+    assert_eq!(h["monthly_churn"], "0.08");
+    assert_eq!(h["aov"], "59");
+    // 59 × 0.5 × 14/25 orders per month × 12.5 months
+    assert_eq!(dec10(&h["ltv"]), "206.5");
+    assert_eq!(j["baseline"]["model"], "ecommerce");
 }
 
 #[test]

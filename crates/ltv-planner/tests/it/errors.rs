@@ -48,10 +48,10 @@ fn unknown_driver() {
         err.to_string(),
         "initiative \"Replenishment reminders\": driver must be one of arpu, aov, price, frequency, churn, lifespan, margin, cac or new_customers, got pricing (line 97, column 10)"
     );
-    let err = toml_err("driver = \"frequency\"", "driver = \"churn\"");
+    let err = toml_err("driver = \"churn\"", "driver = \"aov\"");
     assert_eq!(
         err.to_string(),
-        "initiative \"Replenishment reminders\": driver must be a driver of the ecommerce model: aov, frequency, lifespan, margin, cac or new_customers, got churn (line 97, column 10)"
+        "initiative \"Onboarding programme\": driver must be a driver of the subscription model: arpu, churn, margin, cac or new_customers, got aov (line 53, column 10)"
     );
 }
 
@@ -135,10 +135,15 @@ fn csv_errors_have_line_and_column() {
 #[test]
 fn roi_needs_customers_and_a_known_initiative() {
     let mut f = sample();
-    if let Baseline::Subscription(s) = &mut f.baseline {
+    if let Some(Baseline::Subscription(s)) = &mut f.baseline {
         s.customers = None;
     }
-    let err = roi(&f.baseline, &f.initiatives[0], &RoiOptions::default()).unwrap_err();
+    let err = roi(
+        f.baseline().unwrap(),
+        &f.initiatives[0],
+        &RoiOptions::default(),
+    )
+    .unwrap_err();
     assert_eq!(err.field().as_deref(), Some("baseline.customers"));
     let err = f.initiative("nope").unwrap_err();
     assert!(err
@@ -148,6 +153,6 @@ fn roi_needs_customers_and_a_known_initiative() {
         horizon_months: 0,
         ..RoiOptions::default()
     };
-    let err = roi(&f.baseline, &f.initiatives[0], &bad).unwrap_err();
+    let err = roi(f.baseline().unwrap(), &f.initiatives[0], &bad).unwrap_err();
     assert_eq!(err.to_string(), "horizon_months must be in [1, 600], got 0");
 }

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod errors;
+mod measure;
 mod properties;
 
 use ltv_planner::*;
@@ -219,7 +220,7 @@ fn json_round_trip() {
 #[test]
 fn every_business_model_has_an_ltv_from_core() {
     let f = sample();
-    assert_eq!(f.baseline.ltv().unwrap(), d("140000"));
+    assert_eq!(f.baseline().unwrap().ltv().unwrap(), d("140000"));
     // e-commerce with margin: 40,000 × 0.30 × 6 × 3
     assert_eq!(f.baselines["shop"].ltv().unwrap(), d("216000"));
     // consulting: 3,000,000 × 0.40 × 1.5 × 4

@@ -1,35 +1,89 @@
-//! Section 4, Cohorts: retention heatmap by acquisition month, cumulative LTV curves, and the
-//! sBG projection of survival beyond the observed months.
+//! Section 4, Cohorts: retention heatmap by acquisition month, cumulative revenue curves,
+//! and the sBG projection of survival beyond the observed months.
 
 use ltv_core::{checked, Decimal};
 use ltv_forecast::{forecast_retention, CohortSurvivors, RetentionRequest};
 use ltv_segments::{cohorts, CohortKey, CohortMatrix, CohortMetric, Transactions};
 use rust_decimal::prelude::ToPrimitive;
 
-use super::{float, lossy, Context};
+use super::{float, lossy, Context, Facts};
 use crate::charts::{self, HeatRow, Series};
+use crate::data::{CohortFacts, SbgFacts, Weighted};
 use crate::document::{Chart, Figure, Section, Table};
 use crate::error::ReportError;
 use crate::i18n::{t, Lang};
 
 /// Months projected beyond the longest observed cohort.
 pub const PROJECTED_MONTHS: u32 = 24;
-/// Cumulative-LTV curves drawn at most.
+/// Cumulative-revenue curves drawn at most.
 const MAX_CURVES: usize = 6;
+
+/// What the charts are drawn from.
+pub struct Charts {
+    ltv: CohortMatrix,
+    projection: Option<Projection>,
+}
+
+/// The cohort figures and the matrices the charts need.
+///
+/// # Errors
+/// Cohort errors (a span of dates too long for a matrix, overflow).
+pub fn facts(tx: &Transactions) -> Result<(CohortFacts, Charts), ReportError> {
+    let retention = cohorts(tx, CohortKey::Month, CohortMetric::Retention)?;
+    let ltv = cohorts(tx, CohortKey::Month, CohortMetric::Ltv)?;
+    let weighted = |m: &CohortMatrix, k| -> Result<Option<Weighted>, ReportError> {
+        Ok(weighted_mean(m, k)?.map(|(value, cohorts)| Weighted { value, cohorts }))
+    };
+    let month1_retention = weighted(&retention, 1)?;
+    let revenue_12_months = weighted(&ltv, 11)?;
+    let (sbg, sbg_unavailable, projection) = match projection(tx) {
+        Ok(p) => (
+            Some(SbgFacts {
+                alpha: p.alpha,
+                beta: p.beta,
+                expected_lifetime_months: p.expected_lifetime,
+            }),
+            None,
+            Some(p),
+        ),
+        Err(e) => (None, Some(e.to_string()), None),
+    };
+    Ok((
+        CohortFacts {
+            month1_retention,
+            revenue_12_months,
+            sbg,
+            sbg_unavailable,
+            retention,
+        },
+        Charts { ltv, projection },
+    ))
+}
 
 /// Builds the section.
 ///
 /// # Errors
-/// Segment errors; chart errors.
-pub fn section(ctx: &Context, tx: &Transactions) -> Result<Section, ReportError> {
+/// [`ReportError::Unavailable`] when the cohorts cannot be computed; chart errors.
+pub fn section(ctx: &Context, facts: &Facts<'_>) -> Result<Section, ReportError> {
     let lang = ctx.lang;
-    let retention = cohorts(tx, CohortKey::Month, CohortMetric::Retention)?;
-    let ltv = cohorts(tx, CohortKey::Month, CohortMetric::Ltv)?;
+    let unavailable = || {
+        ReportError::Unavailable(
+            facts
+                .data
+                .unavailable
+                .get("cohorts")
+                .cloned()
+                .unwrap_or_default(),
+        )
+    };
+    let f = facts.data.cohorts.as_ref().ok_or_else(unavailable)?;
+    let c = facts.cohorts.as_ref().ok_or_else(unavailable)?;
+    let retention = &f.retention;
     let mut s = Section {
         lead: t(
             lang,
-            "Customers grouped by the month of their first order. Retention = share of the cohort ordering in month k; cumulative LTV = revenue through month k per cohort customer. Empty cells are months a cohort has not reached yet.",
-            "初回注文月で顧客をグループ化しました。継続率 = k か月目に注文したコホート顧客の割合、累積 LTV = k か月目までの売上 ÷ コホート人数。空白はまだ到達していない月です。",
+            "Customers grouped by the month of their first order. Retention = share of the cohort ordering in month k; cumulative revenue = revenue through month k per cohort customer (revenue, before margin). Empty cells are months a cohort has not reached yet.",
+            "初回注文月で顧客をグループ化しました。継続率 = k か月目に注文したコホート顧客の割合、累積売上 = k か月目までの売上 ÷ コホート人数（粗利前の売上）。空白はまだ到達していない月です。",
         )
         .into(),
         ..Section::default()
@@ -53,49 +107,55 @@ pub fn section(ctx: &Context, tx: &Transactions) -> Result<Section, ReportError>
         )?,
     });
     s.charts.push(Chart {
-        title: "cumulative LTV".into(),
+        title: "cumulative revenue".into(),
         svg: charts::line_chart(
             t(
                 lang,
-                "Cumulative LTV per customer by cohort",
-                "コホート別の顧客一人あたり累積 LTV",
+                "Cumulative revenue per customer by cohort",
+                "コホート別の顧客一人あたり累積売上",
             ),
             t(lang, "months since first order", "初回注文からの月数"),
             &ctx.money_axis(t(lang, "revenue per customer", "顧客一人あたり売上")),
-            &ltv_curves(&ltv),
+            &ltv_curves(&c.ltv),
             None,
         )?,
     });
-    if let Some((value, cohorts)) = weighted_mean(&retention, 1)? {
+    if let Some(w) = &f.month1_retention {
         s.figures.push(
             Figure::new(
                 t(lang, "month-1 retention", "1 か月目の継続率"),
-                ctx.pct(value),
+                ctx.pct(w.value),
             )
             .note(match lang {
-                Lang::En => format!("mean over {cohorts} cohorts, weighted by size"),
-                Lang::Ja => format!("{cohorts} コホートの人数加重平均"),
+                Lang::En => format!("mean over {} cohorts, weighted by size", w.cohorts),
+                Lang::Ja => format!("{} コホートの人数加重平均", w.cohorts),
             }),
         );
     }
-    if let Some((value, cohorts)) = weighted_mean(&ltv, 11)? {
+    if let Some(w) = &f.revenue_12_months {
         s.figures.push(
             Figure::new(
                 t(
                     lang,
-                    "cumulative LTV after 12 months",
-                    "12 か月後の累積 LTV",
+                    "cumulative revenue after 12 months",
+                    "12 か月後の累積売上",
                 ),
-                ctx.money(value),
+                ctx.money(w.value),
             )
             .note(match lang {
-                Lang::En => format!("mean over the {cohorts} cohorts old enough, weighted by size"),
-                Lang::Ja => format!("到達した {cohorts} コホートの人数加重平均"),
+                Lang::En => format!(
+                    "revenue per customer, mean over the {} cohorts old enough, weighted by size",
+                    w.cohorts
+                ),
+                Lang::Ja => format!(
+                    "顧客一人あたり売上、到達した {} コホートの人数加重平均",
+                    w.cohorts
+                ),
             }),
         );
     }
-    match projection(tx) {
-        Ok(p) => {
+    match (&c.projection, &f.sbg) {
+        (Some(p), Some(sbg)) => {
             s.charts.push(Chart {
                 title: "sBG projection".into(),
                 svg: charts::line_chart(
@@ -109,12 +169,12 @@ pub fn section(ctx: &Context, tx: &Transactions) -> Result<Section, ReportError>
                     &[
                         Series {
                             name: t(lang, "observed (all cohorts)", "実績（全コホート）").into(),
-                            points: p.observed,
+                            points: p.observed.clone(),
                             dashed: false,
                         },
                         Series {
                             name: t(lang, "sBG projection", "sBG 予測").into(),
-                            points: p.projected,
+                            points: p.projected.clone(),
                             dashed: true,
                         },
                     ],
@@ -124,7 +184,7 @@ pub fn section(ctx: &Context, tx: &Transactions) -> Result<Section, ReportError>
             s.figures.push(
                 Figure::new(
                     t(lang, "sBG expected lifetime", "sBG 期待継続期間"),
-                    match (p.expected_lifetime, lang) {
+                    match (sbg.expected_lifetime_months, lang) {
                         (Some(l), Lang::En) => format!("{} months", float(l, 1)),
                         (Some(l), Lang::Ja) => format!("{} か月", float(l, 1)),
                         (None, _) => t(lang, "unbounded (α ≤ 1)", "上限なし（α ≤ 1）").into(),
@@ -132,8 +192,8 @@ pub fn section(ctx: &Context, tx: &Transactions) -> Result<Section, ReportError>
                 )
                 .note(format!(
                     "α = {}, β = {}",
-                    float(p.alpha, 3),
-                    float(p.beta, 3)
+                    float(sbg.alpha, 3),
+                    float(sbg.beta, 3)
                 )),
             );
             s.notes.push(
@@ -145,13 +205,14 @@ pub fn section(ctx: &Context, tx: &Transactions) -> Result<Section, ReportError>
                 .into(),
             );
         }
-        Err(e) => s.notes.push(format!(
-            "{} {e}",
+        _ => s.notes.push(format!(
+            "{} {}",
             t(
                 lang,
                 "The sBG projection is not available:",
                 "sBG 予測は利用できません:"
-            )
+            ),
+            f.sbg_unavailable.clone().unwrap_or_default()
         )),
     }
     let width = retention.periods.min(13);

@@ -4,34 +4,105 @@
 use std::collections::HashMap;
 
 use ltv_core::Decimal;
+use ltv_forecast::ClvReport;
+use ltv_segments::CustomerSummary;
 
 use super::{float, lossy, Context, Facts};
 use crate::charts;
+use crate::data::{AtRisk, ForecastFacts};
 use crate::document::{Chart, Figure, Section, Table};
 use crate::error::ReportError;
 use crate::i18n::{t, Lang};
 
-/// Customers listed as most at risk.
+/// Rows of the at-risk table.
 pub const AT_RISK_ROWS: usize = 10;
-/// P(alive) below which a customer counts as at risk.
+/// P(alive) below this is "at risk".
 pub const AT_RISK_P_ALIVE: f64 = 0.5;
-/// P(alive) below which a customer is most likely gone already (not listed as at risk).
+/// P(alive) below this is "most likely gone" (not in the at-risk table).
 pub const LIKELY_GONE_P_ALIVE: f64 = 0.1;
+
+/// The forecast's figures: totals, fits and the customers most at risk (the highest
+/// past spenders among those with P(alive) from 10 % to 50 %).
+///
+/// # Errors
+/// Overflow of the total.
+pub fn facts(clv: &ClvReport, summaries: &[CustomerSummary]) -> Result<ForecastFacts, ReportError> {
+    let total = clv.customers.iter().try_fold(Decimal::ZERO, |acc, c| {
+        ltv_core::checked::add(acc, c.clv, "total CLV")
+    })?;
+    let n = clv.customers.len();
+    let mean = ltv_core::checked::div(total, Decimal::from(n.max(1)), "mean CLV")?;
+    let monetary: HashMap<&str, Decimal> = summaries
+        .iter()
+        .map(|c| (c.customer_id.as_str(), c.monetary_total))
+        .collect();
+    let mut risk: Vec<_> = clv
+        .customers
+        .iter()
+        .filter(|c| (LIKELY_GONE_P_ALIVE..AT_RISK_P_ALIVE).contains(&c.p_alive))
+        .map(|c| {
+            (
+                c,
+                monetary
+                    .get(c.customer_id.as_str())
+                    .copied()
+                    .unwrap_or_default(),
+            )
+        })
+        .collect();
+    risk.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.customer_id.cmp(&b.0.customer_id)));
+    Ok(ForecastFacts {
+        horizon_months: clv.horizon_months,
+        discount_rate: clv.discount_rate,
+        margin: clv.margin,
+        discounting: clv.discounting.to_string(),
+        customers: n,
+        total_clv: total.normalize(),
+        mean_clv: mean.normalize(),
+        customers_below_half_p_alive: clv
+            .customers
+            .iter()
+            .filter(|c| c.p_alive < AT_RISK_P_ALIVE)
+            .count(),
+        purchases: clv.purchases.clone(),
+        spend: clv.spend.clone(),
+        refund_days: clv.refund_days,
+        at_risk: risk
+            .iter()
+            .take(AT_RISK_ROWS)
+            .map(|(c, m)| AtRisk {
+                customer_id: c.customer_id.clone(),
+                spend_to_date: *m,
+                p_alive: c.p_alive,
+                expected_purchases: c.expected_purchases,
+                clv: c.clv,
+            })
+            .collect(),
+    })
+}
 
 /// Builds the section.
 ///
 /// # Errors
-/// [`ReportError::Unavailable`] when the models cannot be fitted to this data.
+/// [`ReportError::Unavailable`] when the forecast cannot be fitted; chart errors.
 pub fn section(ctx: &Context, facts: &Facts<'_>) -> Result<Section, ReportError> {
     let lang = ctx.lang;
-    let clv = facts
-        .clv
-        .as_ref()
-        .map_err(|e| ReportError::Unavailable(e.clone()))?;
+    let unavailable = || {
+        ReportError::Unavailable(
+            facts
+                .data
+                .unavailable
+                .get("forecast")
+                .cloned()
+                .unwrap_or_default(),
+        )
+    };
+    let f = facts.data.forecast.as_ref().ok_or_else(unavailable)?;
+    let clv = facts.clv.as_ref().map_err(|_| unavailable())?;
     let mut s = Section {
         lead: match lang {
-            Lang::En => format!("Probabilistic models instead of a constant churn rate: BG/NBD (Fader, Hardie & Lee 2005) for the number of future purchases and P(alive), Gamma-Gamma (Fader & Hardie 2013) for spend per purchase; CLV = expected purchases × expected spend × margin over the next {} months, discounted monthly at {} (cash at each month's end).", clv.horizon_months, ctx.pct(clv.discount_rate)),
-            Lang::Ja => format!("一定の解約率の代わりに確率モデルを使います: 将来の購入回数と生存確率 P(alive) に BG/NBD（Fader, Hardie & Lee 2005）、1 回あたりの購入額に Gamma-Gamma（Fader & Hardie 2013）。CLV = 期待購入回数 × 期待購入額 × 粗利率（今後 {} か月、月次割引率 {}、各月末に計上）。", clv.horizon_months, ctx.pct(clv.discount_rate)),
+            Lang::En => format!("Probabilistic models instead of a constant churn rate: BG/NBD (Fader, Hardie & Lee 2005) for the number of future purchases and P(alive), Gamma-Gamma (Fader & Hardie 2013) for spend per purchase; CLV = expected purchases × expected spend × margin over the next {} months, discounted monthly at {} (cash at each month's end). A short-term forecast of today's customers, not the lifetime value of a new one.", f.horizon_months, ctx.pct(f.discount_rate)),
+            Lang::Ja => format!("一定の解約率の代わりに確率モデルを使います: 将来の購入回数と生存確率 P(alive) に BG/NBD（Fader, Hardie & Lee 2005）、1 回あたりの購入額に Gamma-Gamma（Fader & Hardie 2013）。CLV = 期待購入回数 × 期待購入額 × 粗利率（今後 {} か月、月次割引率 {}、各月末に計上）。既存顧客の短期予測であり、新規顧客の生涯価値ではありません。", f.horizon_months, ctx.pct(f.discount_rate)),
         },
         ..Section::default()
     };
@@ -43,9 +114,9 @@ pub fn section(ctx: &Context, facts: &Facts<'_>) -> Result<Section, ReportError>
             &match lang {
                 Lang::En => format!(
                     "Forecast CLV per customer, next {} months",
-                    clv.horizon_months
+                    f.horizon_months
                 ),
-                Lang::Ja => format!("顧客別の予測 CLV（今後 {} か月）", clv.horizon_months),
+                Lang::Ja => format!("顧客別の予測 CLV（今後 {} か月）", f.horizon_months),
             },
             &ctx.money_axis("CLV"),
             t(lang, "customers", "顧客数"),
@@ -71,67 +142,50 @@ pub fn section(ctx: &Context, facts: &Facts<'_>) -> Result<Section, ReportError>
             20,
         )?,
     });
-    let total = clv.customers.iter().try_fold(Decimal::ZERO, |acc, c| {
-        ltv_core::checked::add(acc, c.clv, "total CLV")
-    })?;
     s.figures.push(
         Figure::new(
             t(lang, "total forecast CLV", "予測 CLV の合計"),
-            ctx.money0(total),
+            ctx.money0(f.total_clv),
         )
         .note(match lang {
-            Lang::En => format!("{} customers", clv.customers.len()),
-            Lang::Ja => format!("顧客 {} 人", clv.customers.len()),
+            Lang::En => format!(
+                "{} customers, mean {}",
+                ctx.num(Decimal::from(f.customers), 0),
+                ctx.money(f.mean_clv)
+            ),
+            Lang::Ja => format!(
+                "顧客 {} 人、平均 {}",
+                ctx.num(Decimal::from(f.customers), 0),
+                ctx.money(f.mean_clv)
+            ),
         }),
     );
-    let at_risk_count = p_alive.iter().filter(|p| **p < AT_RISK_P_ALIVE).count();
     s.figures.push(Figure::new(
         t(
             lang,
             "customers with P(alive) < 50 %",
             "P(alive) が 50% 未満の顧客",
         ),
-        at_risk_count.to_string(),
+        ctx.num(Decimal::from(f.customers_below_half_p_alive), 0),
     ));
     s.figures.push(
         Figure::new(
             t(lang, "model parameters", "モデルのパラメータ"),
             format!(
                 "r={} α={} a={} b={}",
-                float(clv.purchases.params.r, 3),
-                float(clv.purchases.params.alpha, 2),
-                float(clv.purchases.params.a, 3),
-                float(clv.purchases.params.b, 3)
+                float(f.purchases.params.r, 3),
+                float(f.purchases.params.alpha, 2),
+                float(f.purchases.params.a, 3),
+                float(f.purchases.params.b, 3)
             ),
         )
         .note(format!(
             "Gamma-Gamma p={} q={} γ={}",
-            float(clv.spend.params.p, 2),
-            float(clv.spend.params.q, 2),
-            float(clv.spend.params.gamma, 2)
+            float(f.spend.params.p, 2),
+            float(f.spend.params.q, 2),
+            float(f.spend.params.gamma, 2)
         )),
     );
-    // Most at risk: the highest past spenders among customers likely gone.
-    let monetary: HashMap<&str, Decimal> = facts
-        .summaries
-        .iter()
-        .map(|c| (c.customer_id.as_str(), c.monetary_total))
-        .collect();
-    let mut risk: Vec<_> = clv
-        .customers
-        .iter()
-        .filter(|c| (LIKELY_GONE_P_ALIVE..AT_RISK_P_ALIVE).contains(&c.p_alive))
-        .map(|c| {
-            (
-                c,
-                monetary
-                    .get(c.customer_id.as_str())
-                    .copied()
-                    .unwrap_or_default(),
-            )
-        })
-        .collect();
-    risk.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.customer_id.cmp(&b.0.customer_id)));
     s.tables.push(Table {
         caption: t(
             lang,
@@ -148,13 +202,13 @@ pub fn section(ctx: &Context, facts: &Facts<'_>) -> Result<Section, ReportError>
         ]
         .map(String::from)
         .to_vec(),
-        rows: risk
+        rows: f
+            .at_risk
             .iter()
-            .take(AT_RISK_ROWS)
-            .map(|(c, m)| {
+            .map(|c| {
                 vec![
                     c.customer_id.clone(),
-                    ctx.money(*m),
+                    ctx.money(c.spend_to_date),
                     format!("{}%", float(c.p_alive * 100.0, 1)),
                     float(c.expected_purchases, 2),
                     ctx.money(c.clv),
@@ -162,15 +216,15 @@ pub fn section(ctx: &Context, facts: &Facts<'_>) -> Result<Section, ReportError>
             })
             .collect(),
     });
-    if clv.refund_days > 0 {
+    if f.refund_days > 0 {
         s.notes.push(match lang {
-            Lang::En => format!("{} customer-days with a negative net amount (refunds) were not counted as purchases.", clv.refund_days),
-            Lang::Ja => format!("正味金額がマイナスの顧客・日（返金）{} 件は購入として数えていません。", clv.refund_days),
+            Lang::En => format!("{} customer-days with a negative net amount (refunds) were not counted as purchases.", f.refund_days),
+            Lang::Ja => format!("正味金額がマイナスの顧客・日（返金）{} 件は購入として数えていません。", f.refund_days),
         });
     }
-    for w in &clv.spend.warnings {
+    for w in &f.spend.warnings {
         s.notes.push(w.clone());
     }
-    s.notes.push(clv.discounting.to_string());
+    s.notes.push(f.discounting.clone());
     Ok(s)
 }

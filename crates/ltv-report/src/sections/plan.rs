@@ -1,34 +1,85 @@
 //! Section 7, Plan: the ICE-ranked initiatives with model impact, and the ROI case of the top
 //! initiative as a cumulative cash-flow chart with the payback point marked.
 
-use ltv_planner::{plan, roi_of, PlanFile, PlanOptions, RoiOptions};
+use ltv_core::Lang;
+use ltv_planner::{plan, roi_of, MeasuredBaseline, PlanFile, PlanOptions, RoiOptions};
 
-use super::{lossy, Context};
+use super::{lossy, Context, Facts};
 use crate::charts::{self, Marker, Series};
+use crate::data::PlanFacts;
 use crate::document::{Chart, Figure, Section, Table};
 use crate::error::ReportError;
-use crate::i18n::{t, Lang};
+use crate::i18n::t;
 
-/// Builds the section.
+/// The plan on the baseline measured from the data (the file's own `[baseline]`, if
+/// any, is replaced; a difference is reported by the caller as a warning).
 ///
 /// # Errors
-/// Planner errors (an invalid initiatives file, a baseline without customers).
-pub fn section(ctx: &Context, file: &PlanFile) -> Result<Section, ReportError> {
-    let lang = ctx.lang;
+/// Planner errors: an initiative whose driver or move the measured baseline does not
+/// allow.
+pub fn facts(file: &PlanFile, m: &MeasuredBaseline, lang: Lang) -> Result<PlanFacts, ReportError> {
+    // The report is about the business in the data: initiatives on another business
+    // line of the file (`baseline = "NAME"`) are listed, not ranked.
+    let mut file = file.clone();
+    let elsewhere: Vec<String> = file
+        .initiatives
+        .iter()
+        .filter_map(|i| i.baseline.as_ref().map(|b| format!("{} ({b})", i.name)))
+        .collect();
+    file.initiatives.retain(|i| i.baseline.is_none());
+    let file = file.with_baseline(m.baseline.clone())?;
     let report = plan(
-        file,
+        &file,
         &PlanOptions {
             lang,
             ..PlanOptions::default()
         },
     )?;
+    let top_case = match report.initiatives.first() {
+        Some(top) => Some(roi_of(
+            &file,
+            &top.name,
+            &RoiOptions {
+                lang,
+                ..RoiOptions::default()
+            },
+        )?),
+        None => None,
+    };
+    Ok(PlanFacts {
+        baseline: m.baseline.clone(),
+        score_formula: report.score_formula,
+        initiatives: report.initiatives,
+        disagreements: report.disagreements,
+        npv_convention: report.npv_convention,
+        other_business_lines: elsewhere,
+        top_case,
+    })
+}
+
+/// Builds the section.
+///
+/// # Errors
+/// [`ReportError::Unavailable`] when the plan cannot be computed; chart errors.
+pub fn section(ctx: &Context, facts: &Facts<'_>) -> Result<Section, ReportError> {
+    let lang = ctx.lang;
+    let report = facts.data.plan.as_ref().ok_or_else(|| {
+        ReportError::Unavailable(
+            facts
+                .data
+                .unavailable
+                .get("plan")
+                .cloned()
+                .unwrap_or_default(),
+        )
+    })?;
     let mut s = Section {
         lead: format!(
             "{} {}",
             t(
                 lang,
-                "Initiatives ranked by score; beside each, the LTV change its stated driver move produces in the model and its simulated payback, ROI and NPV. Score:",
-                "施策をスコア順に並べ、各施策が動かすドライバーのモデル上の LTV 変化、シミュレーションによる回収月・ROI・NPV を並べました。スコア:"
+                "Initiatives ranked by score, on the baseline measured from this data (the numbers of the headline); beside each, the LTV change its stated driver move produces in the model and its simulated payback, ROI and NPV. Score:",
+                "施策をスコア順に並べました。ベースラインはこのデータから測定した値（概要と同じ数値）です。各施策が動かすドライバーのモデル上の LTV 変化、シミュレーションによる回収月・ROI・NPV を並べています。スコア:"
             ),
             report.score_formula
         ),
@@ -95,17 +146,20 @@ pub fn section(ctx: &Context, file: &PlanFile) -> Result<Section, ReportError> {
         ));
     }
     s.notes.push(report.npv_convention.clone());
-    let Some(top) = report.initiatives.first() else {
+    if !report.other_business_lines.is_empty() {
+        s.notes.push(format!(
+            "{} {}",
+            t(
+                lang,
+                "Not ranked here, because they act on another business line of the initiatives file, not on this data:",
+                "施策ファイルの別の事業（このデータ以外）に対する施策のため、ここでは順位付けしていません:"
+            ),
+            report.other_business_lines.join(", ")
+        ));
+    }
+    let Some(roi) = &report.top_case else {
         return Ok(s);
     };
-    let roi = roi_of(
-        file,
-        &top.name,
-        &RoiOptions {
-            lang,
-            ..RoiOptions::default()
-        },
-    )?;
     s.summary = Some(roi.summary.clone());
     let points: Vec<(f64, f64)> = roi
         .months
@@ -166,8 +220,8 @@ pub fn section(ctx: &Context, file: &PlanFile) -> Result<Section, ReportError> {
         "LTV",
         format!(
             "{} → {}",
-            ctx.money0(roi.ltv_before),
-            ctx.money0(roi.ltv_after)
+            ctx.money(roi.ltv_before),
+            ctx.money(roi.ltv_after)
         ),
     ));
     if let (Some(before), Some(after)) = (roi.ratio_before, roi.ratio_after) {

@@ -1,24 +1,47 @@
 //! Section 3, RFM segments: a treemap sized by customers and coloured by revenue share, with
 //! the segment table.
 
-use ltv_segments::{rfm, RfmOptions, SegmentMap};
+use ltv_segments::{rfm, RfmOptions, SegmentMap, Transactions};
 
 use super::{lossy, Context, Facts};
 use crate::charts::{self, Tile};
+use crate::data::RfmFacts;
 use crate::document::{Chart, Figure, Section, Table};
 use crate::error::ReportError;
 use crate::i18n::t;
 
+/// The segments with the default map, largest revenue first.
+///
+/// # Errors
+/// Scoring errors.
+pub fn facts(tx: &Transactions) -> Result<RfmFacts, ReportError> {
+    let map = SegmentMap::preset("default")?;
+    let report = rfm(tx, &RfmOptions::default(), &map)?;
+    let mut summary = report.summary(&map)?;
+    summary.sort_by(|a, b| b.revenue.cmp(&a.revenue).then(a.segment.cmp(&b.segment)));
+    Ok(RfmFacts {
+        segment_map: report.segments.to_string(),
+        segments: summary,
+    })
+}
+
 /// Builds the section.
 ///
 /// # Errors
-/// Segment errors.
+/// [`ReportError::Unavailable`] when the segments cannot be computed.
 pub fn section(ctx: &Context, facts: &Facts<'_>) -> Result<Section, ReportError> {
     let lang = ctx.lang;
-    let map = SegmentMap::preset("default")?;
-    let report = rfm(facts.tx, &RfmOptions::default(), &map)?;
-    let mut summary = report.summary(&map)?;
-    summary.sort_by(|a, b| b.revenue.cmp(&a.revenue).then(a.segment.cmp(&b.segment)));
+    let r = facts.data.rfm.as_ref().ok_or_else(|| {
+        ReportError::Unavailable(
+            facts
+                .data
+                .unavailable
+                .get("rfm")
+                .cloned()
+                .unwrap_or_default(),
+        )
+    })?;
+    let summary = &r.segments;
     let top_share = summary
         .iter()
         .map(|s| lossy(s.revenue_share))
@@ -117,7 +140,7 @@ pub fn section(ctx: &Context, facts: &Facts<'_>) -> Result<Section, ReportError>
     sec.notes.push(format!(
         "{} {}",
         t(lang, "Segment map:", "セグメント表:"),
-        report.segments
+        r.segment_map
     ));
     Ok(sec)
 }

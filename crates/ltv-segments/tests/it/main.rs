@@ -93,7 +93,7 @@ fn generated_data_loads_and_reconciles() {
     assert_eq!(tx.len(), 2_000);
     assert_eq!(tx.total_amount().unwrap(), naive_total(&text, 2));
     assert_eq!(tx.channel_names().len(), 5);
-    let channels = channel_economics(&tx, 12, &[]).unwrap();
+    let channels = channel_economics(&tx, 12).unwrap();
     let customers: u64 = channels.channels.iter().map(|c| c.customers).sum();
     assert_eq!(customers, 2_000);
 }

@@ -7,6 +7,7 @@
 
 mod calc;
 mod forecast;
+mod measure_query;
 mod planner;
 mod read_query;
 pub(crate) mod report;

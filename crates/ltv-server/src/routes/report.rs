@@ -8,13 +8,17 @@
 use axum::extract::{Query, Request, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{Html, IntoResponse, Response};
+use axum::Json;
 use ltv_core::Decimal;
-use ltv_report::{from_uploads, upload_page, Lang, ReportOptions, Upload, Uploads};
+use ltv_report::{
+    data_from_uploads, from_uploads, upload_page, Lang, ReportOptions, Upload, Uploads,
+};
 use serde::Deserialize;
 
 use crate::error::ApiError;
 use crate::extract::read_parts;
 use crate::openapi::CsvErrors;
+use crate::routes::measure_query::MeasureQuery;
 use crate::routes::read_query::ReadQuery;
 use crate::state::AppState;
 
@@ -56,22 +60,68 @@ pub async fn sample(
     Ok(Html(html))
 }
 
-/// The LTV report as one self-contained HTML page (as `ltv report`).
+/// `?format=html|json` of `POST /v1/report`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportQuery {
+    #[serde(default)]
+    format: Option<String>,
+}
+
+/// The LTV report (as `ltv report`): one self-contained HTML page, or with
+/// `?format=json` the numbers of every section (`ltv report --format json`).
 ///
-/// A `multipart/form-data` upload: file `transactions` (required; CSV), files `cac` (`channel,spend[,new_customers]`)
-/// and `plan` (initiatives, TOML or `.json`), and the text fields `lang` (en, ja),
-/// `margin`, `currency`, `horizon_months`, `discount_rate`, `as_of`, `customer_col`,
-/// `date_col`, `amount_col`, `channel_col`, `date_format`, `delimiter`, `skip_invalid`
-/// (the flags of `ltv report`).
+/// A `multipart/form-data` upload: file `transactions` (required; CSV), files `cac`
+/// (`channel,spend[,new_customers]`, or `spend[,new_customers]` for all customers) and
+/// `plan` (initiatives, TOML or `.json`; its baseline is measured from the
+/// transactions), and the text fields `lang` (en, ja), `margin`, `currency` (ISO code or
+/// symbol), `inactive_days`, `repeat_days`, `target_ratio`, `business` (ec, saas,
+/// consulting), `horizon_months`, `discount_rate`, `as_of`, `customer_col`, `date_col`,
+/// `amount_col`, `channel_col`, `date_format`, `delimiter`, `skip_invalid` (the flags of
+/// `ltv report`).
 #[utoipa::path(post, path = "/v1/report", tag = "report",
+    params(("format" = Option<String>, Query, description = "html (default) or json")),
     request_body(content = String, content_type = "multipart/form-data",
         description = "transactions (file, required), cac (file), plan (file), and the options as text fields"),
-    responses((status = 200, description = "The report", content_type = "text/html", body = String), CsvErrors))]
+    responses(
+        (status = 200, description = "The report", content(
+            (String = "text/html"),
+            (Object = "application/json"),
+        )),
+        CsvErrors))]
 pub async fn report(State(state): State<AppState>, headers: HeaderMap, req: Request) -> Response {
     let wants_html = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("text/html"));
+    let json = match Query::<ReportQuery>::try_from_uri(req.uri()) {
+        Ok(Query(q)) => match q.format.as_deref() {
+            None | Some("html") | Some("") => false,
+            Some("json") => true,
+            Some(other) => {
+                return ApiError::BadValue {
+                    code: "out_of_range",
+                    message: format!("format must be html or json, got {other}"),
+                    field: Some("format".into()),
+                }
+                .into_response()
+            }
+        },
+        Err(e) => {
+            return ApiError::BadValue {
+                code: "invalid_query",
+                message: e.body_text(),
+                field: None,
+            }
+            .into_response()
+        }
+    };
+    if json {
+        return match make_data(&state, req).await {
+            Ok(data) => Json(data).into_response(),
+            Err((_, err)) => err.into_response(),
+        };
+    }
     match make(&state, req).await {
         Ok(html) => Html(html).into_response(),
         Err((lang, err)) if wants_html => error_page(lang, &err),
@@ -90,7 +140,8 @@ fn error_page(lang: Lang, err: &ApiError) -> Response {
 
 type Failure = (Lang, ApiError);
 
-async fn make(state: &AppState, req: Request) -> Result<String, Failure> {
+/// Reads the form: the uploads and the report options, in the form's language.
+async fn request(state: &AppState, req: Request) -> Result<(Uploads, ReportOptions), Failure> {
     let fail = |e: ApiError| (Lang::En, e);
     let mut form = Form::default();
     for part in read_parts(req, state).await.map_err(fail)? {
@@ -98,14 +149,27 @@ async fn make(state: &AppState, req: Request) -> Result<String, Failure> {
             .map_err(fail)?;
     }
     let lang = lang_of(form.text("lang")).map_err(fail)?;
-    let fail = |e: ApiError| (lang, e);
-    let (uploads, options) = form.into_request(lang).map_err(fail)?;
-    let html = state
+    form.into_request(lang).map_err(|e| (lang, e))
+}
+
+async fn make(state: &AppState, req: Request) -> Result<String, Failure> {
+    let (uploads, options) = request(state, req).await?;
+    let lang = options.lang;
+    state
         .pool()
         .run(move || from_uploads(uploads, &options).and_then(|doc| doc.to_html()))
         .await
-        .map_err(fail)?;
-    Ok(html)
+        .map_err(|e| (lang, e))
+}
+
+async fn make_data(state: &AppState, req: Request) -> Result<ltv_report::ReportData, Failure> {
+    let (uploads, options) = request(state, req).await?;
+    let lang = options.lang;
+    state
+        .pool()
+        .run(move || data_from_uploads(uploads, &options))
+        .await
+        .map_err(|e| (lang, e))
 }
 
 /// The fields of the upload.
@@ -174,10 +238,8 @@ impl Form {
     }
 
     fn into_request(self, lang: Lang) -> Result<(Uploads, ReportOptions), ApiError> {
-        const KNOWN: [&str; 13] = [
+        const KNOWN: [&str; 11] = [
             "lang",
-            "margin",
-            "currency",
             "horizon_months",
             "discount_rate",
             "as_of",
@@ -189,27 +251,30 @@ impl Form {
             "delimiter",
             "skip_invalid",
         ];
-        if let Some((unknown, _)) = self
-            .texts
-            .iter()
-            .find(|(n, _)| !KNOWN.contains(&n.as_str()))
-        {
+        if let Some((unknown, _)) = self.texts.iter().find(|(n, _)| {
+            !KNOWN.contains(&n.as_str()) && !MeasureQuery::FIELDS.contains(&n.as_str())
+        }) {
             return Err(ApiError::BadValue {
                 code: "unknown_field",
                 message: format!(
-                    "unknown form field {unknown}; the fields are transactions, cac, plan, {}",
-                    KNOWN.join(", ")
+                    "unknown form field {unknown}; the fields are transactions, cac, plan, {}, {}",
+                    KNOWN.join(", "),
+                    MeasureQuery::FIELDS.join(", ")
                 ),
                 field: Some(unknown.clone()),
             });
         }
+        let measure = MeasureQuery::from_fields(|name| self.text(name)).options()?;
         let mut options = ReportOptions {
             lang,
+            margin: measure.margin,
+            inactive_days: measure.inactive_days,
+            repeat_days: measure.repeat_days,
+            target_ratio: measure.target_ratio,
+            business: measure.business,
+            currency: measure.currency,
             ..ReportOptions::default()
         };
-        if let Some(m) = self.decimal("margin")? {
-            options.margin = m;
-        }
         if let Some(d) = self.decimal("discount_rate")? {
             options.discount_rate = d;
         }
@@ -219,9 +284,6 @@ impl Form {
                 message: format!("horizon_months must be a whole number of months, got '{h}'"),
                 field: Some("horizon_months".into()),
             })?;
-        }
-        if let Some(c) = self.text("currency") {
-            options.currency = c.to_owned();
         }
         let query = ReadQuery::from_fields(|name| self.text(name))?;
         let (read, delimiter) = (query.load_options()?, query.delimiter()?);

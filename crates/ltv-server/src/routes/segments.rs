@@ -10,12 +10,14 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use ltv_core::Decimal;
+use ltv_planner::{measure, ChannelsReport};
 use ltv_segments::{
-    channel_economics, cohorts, read_spend, rfm_table, ChannelReport, CohortKey, CohortMatrix,
-    CohortMetric, CsvFile, CustomersReport, RfmOptions, SegmentMap,
+    cohorts, read_spend, rfm_table, CohortKey, CohortMatrix, CohortMetric, CsvFile,
+    CustomersReport, RfmOptions, SegmentMap,
 };
 use serde::Deserialize;
 
+use super::measure_query::MeasureQuery;
 use super::read_query::ReadQuery;
 use crate::error::ApiError;
 use crate::extract::{read_parts, require_content_type, ApiQuery, CsvBody};
@@ -195,6 +197,8 @@ pub struct ChannelsQuery {
     read: ReadQuery,
     #[serde(default = "twelve")]
     horizon_months: u32,
+    #[serde(flatten)]
+    measure: MeasureQuery,
 }
 
 fn twelve() -> u32 {
@@ -205,15 +209,18 @@ fn is_channels_body(mime: &str) -> bool {
     matches!(mime, "text/csv" | "multipart/form-data")
 }
 
-/// Per acquisition channel: customers, revenue, the mean cumulative LTV at the horizon
-/// of customers observed that long, and with acquisition spend its CAC, LTV/CAC and
-/// band. The body is the transactions CSV (`text/csv`), or a `multipart/form-data`
+/// Per acquisition channel on the headline's basis (as `ltv channels`): customers, the
+/// gross-margin LTV over the expected lifespan with the channel's own drivers, and with
+/// acquisition spend its CAC, LTV/CAC, band, maximum affordable CAC and payback; the
+/// revenue view (revenue per customer, revenue over the first `horizon_months`) is never
+/// banded. The body is the transactions CSV (`text/csv`), or a `multipart/form-data`
 /// upload with the file `transactions` and, optionally, the file `cac`
-/// (`channel,spend[,new_customers]`).
+/// (`channel,spend[,new_customers]`, or `spend[,new_customers]` for all customers).
 #[utoipa::path(post, path = "/v1/channels", tag = "segments",
     params(
         ReadQuery,
-        ("horizon_months" = Option<u32>, Query, description = "months since the first order month for the LTV; default 12"),
+        ("horizon_months" = Option<u32>, Query, description = "months of the revenue view; default 12"),
+        MeasureQuery,
     ),
     request_body(description = "The transactions file, or a form with the files `transactions` and `cac`",
         content(
@@ -225,16 +232,17 @@ pub async fn channels(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<ChannelsQuery>,
     req: Request,
-) -> Result<Json<ChannelReport>, ApiError> {
+) -> Result<Json<ChannelsReport>, ApiError> {
     let reader = q.read.reader()?;
-    let horizon = q.horizon_months;
+    let mut options = q.measure.options()?;
+    options.horizon_months = q.horizon_months;
     require_content_type(&req, "text/csv or multipart/form-data", is_channels_body)?;
     if require_content_type(&req, "text/csv", |m| m == "text/csv").is_ok() {
         let csv = CsvBody::from_request(req, &state).await?;
         let report = csv
             .process(state.pool(), move |body| {
                 let tx = reader.read("request body", body)?;
-                Ok::<_, ApiError>(channel_economics(&tx, horizon, &[])?)
+                Ok::<_, ApiError>(measure(&tx, None, &options)?.channels_report())
             })
             .await?;
         return Ok(Json(report));
@@ -266,11 +274,11 @@ pub async fn channels(
         .pool()
         .run(move || {
             let spend = match cac {
-                Some(bytes) => read_spend(&CsvFile::from_bytes("cac", bytes, b',')?)?,
-                None => Vec::new(),
+                Some(bytes) => Some(read_spend(&CsvFile::from_bytes("cac", bytes, b',')?)?),
+                None => None,
             };
             let tx = reader.load("transactions", transactions)?;
-            Ok::<_, ApiError>(channel_economics(&tx, horizon, &spend)?)
+            Ok::<_, ApiError>(measure(&tx, spend.as_ref(), &options)?.channels_report())
         })
         .await?;
     Ok(Json(report))

@@ -149,6 +149,74 @@ async fn upload_equals_the_cli() {
 }
 
 #[tokio::test]
+async fn json_report_equals_the_cli() {
+    let path = format!("{SAMPLE_DIR}/sample_transactions.csv");
+    let body = multipart(&[
+        (
+            "transactions",
+            Some("sample_transactions.csv"),
+            &sample_file("sample_transactions.csv"),
+        ),
+        (
+            "cac",
+            Some("sample_cac.csv"),
+            &sample_file("sample_cac.csv"),
+        ),
+        (
+            "plan",
+            Some("sample_initiatives.toml"),
+            &sample_file("sample_initiatives.toml"),
+        ),
+        ("margin", None, b"40%"),
+        ("currency", None, b"JPY"),
+        ("inactive_days", None, b"120"),
+        ("repeat_days", None, b"60"),
+        ("target_ratio", None, b"4"),
+        ("business", None, b"consulting"),
+    ]);
+    let mut req = upload(body, false);
+    *req.uri_mut() = "/v1/report?format=json".parse().unwrap();
+    let reply = send(router(AppState::default()), req).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert!(reply.content_type.starts_with("application/json"));
+    let server: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    let cli = crate::cli_json(&[
+        "report",
+        &path,
+        "--cac",
+        &format!("{SAMPLE_DIR}/sample_cac.csv"),
+        "--plan",
+        &format!("{SAMPLE_DIR}/sample_initiatives.toml"),
+        "--margin",
+        "40%",
+        "--currency",
+        "JPY",
+        "--inactive-days",
+        "120",
+        "--repeat-days",
+        "60",
+        "--target-ratio",
+        "4",
+        "--business",
+        "consulting",
+    ]);
+    assert_eq!(server, cli);
+    assert_eq!(server["headline"]["inactive_days"], 120);
+    assert_eq!(server["business"], "consulting");
+    assert_eq!(server["currency"]["minor_units"], 0);
+    // an unknown format is a 400 naming the field
+    let mut req = upload(multipart(&[]), false);
+    *req.uri_mut() = "/v1/report?format=pdf".parse().unwrap();
+    let reply = send(router(AppState::default()), req).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+    assert!(
+        reply.body.contains("\"field\":\"format\""),
+        "{}",
+        reply.body
+    );
+}
+
+#[tokio::test]
 async fn upload_errors() {
     let csv = b"customer_id,order_date,amount\na,2024-01-01,10\nb,2024-13-01,5\n";
     // an API client gets the JSON error with the line

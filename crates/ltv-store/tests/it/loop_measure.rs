@@ -53,6 +53,7 @@ fn kpis(as_of: &str, churn: &str, freq: &str) -> SnapshotKpis {
         },
         channels: vec![channel("search", 800), channel("social", 1200)],
         warnings: vec![],
+        baseline: None,
     }
 }
 

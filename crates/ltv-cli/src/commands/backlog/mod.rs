@@ -5,12 +5,10 @@ mod render;
 mod snapshot_adapter;
 
 use std::io::Write;
-use std::path::Path;
 
 use anyhow::{anyhow, Result};
 use chrono::NaiveDate;
 use ltv_planner::{PlanOptions, ScoreMode, Team};
-use ltv_segments::CsvFile;
 use ltv_store::{
     Filter, InitiativeKey, MeasureOptions, NewInitiative, Scores, Status, Store, StoreError, Target,
 };
@@ -18,10 +16,10 @@ use ltv_store::{
 use crate::args::{
     BacklogArgs, BacklogCommand, ExportFormat, Format, LangArg, ModeArg, StatusArg, StatusFilterArg,
 };
-use crate::commands::{load, plan_file};
+use crate::commands::{baseline, load, plan_file};
 use crate::output;
 
-pub use snapshot_adapter::measure_snapshot;
+pub use snapshot_adapter::snapshot_of;
 
 /// The environment variable naming the database when `--db` is not given.
 pub const DATABASE_ENV: &str = "LTV_DATABASE_URL";
@@ -252,28 +250,12 @@ async fn command_on(store: &Store, args: &BacklogArgs, out: &mut dyn Write) -> R
         BacklogCommand::Snapshot(a) => {
             let who = actor(args)?;
             let tx = load::transactions(&a.input)?;
-            let spend = match &a.cac {
-                Some(path) => {
-                    let file = CsvFile::open(path, b',').map_err(crate::error::segments)?;
-                    ltv_segments::read_spend(&file).map_err(crate::error::segments)?
-                }
-                None => Vec::new(),
-            };
-            let source = Path::new(&a.input.file).file_name().map_or_else(
-                || a.input.file.clone(),
-                |n| n.to_string_lossy().into_owned(),
-            );
-            let kpis = measure_snapshot(
-                &tx,
-                &source,
-                a.margin,
-                a.inactive_days,
-                &spend,
-                a.currency.clone(),
-            )?;
-            for w in &kpis.warnings {
-                eprintln!("warning: {w}");
-            }
+            let options = a
+                .measure
+                .basis
+                .options(a.measure.margin, a.measure.currency.as_deref());
+            let measured = baseline::measured(&tx, a.measure.cac.as_deref(), &options, true)?;
+            let kpis = snapshot_of(&measured)?;
             let snapshot = store.add_snapshot(&kpis, &who).await?;
             match a.format.format {
                 Format::Json => output::json(&snapshot)?,

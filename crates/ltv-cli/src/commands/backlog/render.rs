@@ -214,8 +214,8 @@ pub fn snapshot(s: &Snapshot) -> String {
     let k = &s.kpis;
     let h = &k.headline;
     let mut t = KvTable::new(format!(
-        "Snapshot #{} of {} as of {} ({})",
-        s.id, k.source, k.as_of, h.ltv_basis
+        "Snapshot #{} of {} as of {}",
+        s.id, k.source, k.as_of
     ));
     t.row(
         "customers",
@@ -229,19 +229,15 @@ pub fn snapshot(s: &Snapshot) -> String {
         format!("no order for > {} days", h.inactive_days),
     )
     .row("gross margin", h.margin.normalize().to_string())
-    .row("LTV", money(h.ltv))
+    .note("LTV", money(h.ltv), format!("basis: {}", h.ltv_basis))
     .row("CAC", opt(h.cac, money))
     .row("LTV/CAC", opt(h.ltv_cac_ratio, money))
-    .row(
+    .note(
         "band",
-        h.band.map_or("-".to_owned(), |b| {
-            serde_json::to_value(b)
-                .ok()
-                .and_then(|v| v.as_str().map(|s| s.replace('_', " ")))
-                .unwrap_or_default()
-        }),
+        h.band.map_or("-", |b| b.label(ltv_core::Lang::En)),
+        h.band.map_or("", |b| b.meaning()),
     )
-    .row("max CAC (LTV ÷ 3)", money(h.max_cac))
+    .note("max CAC", money(h.max_cac), "LTV ÷ target LTV/CAC")
     .row("repeat rate", opt(h.repeat_rate, percent))
     .row("new customers per month", money(h.new_customers_per_month));
     let mut out = t.render();
