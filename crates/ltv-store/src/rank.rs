@@ -5,8 +5,9 @@
 //! The baseline is the latest snapshot's (an e-commerce baseline measured from the
 //! data, see [`SnapshotKpis::baseline`]); without a snapshot, the main baseline of the
 //! last imported plan file; named baselines (`[baselines.NAME]`) come from imported
-//! files. An initiative written for another business model is translated onto the
-//! baseline's: ARPU/price ↔ AOV, and churn ↔ lifespan through
+//! files. The planner takes churn, ARPU and price/AOV on the yearly models itself; an
+//! initiative whose driver the baseline's model cannot take (lifespan or AOV on a
+//! subscription baseline) is translated: AOV/price → ARPU, lifespan → churn through
 //! lifespan = 1 ÷ (12 × monthly churn).
 
 use std::collections::BTreeMap;
@@ -116,25 +117,14 @@ fn translate(p: &mut ltv_planner::Initiative, b: &Baseline) -> Result<Option<Str
     let Ok(driver) = p.driver() else {
         return Ok(None);
     };
-    if b.drivers().contains(&driver) {
+    // the planner takes a model's own drivers and, on the yearly models, churn, ARPU
+    // and price/AOV itself (one definition); only what it cannot take is translated
+    if b.drivers().contains(&driver) || b.get(driver).is_some() {
         return Ok(None);
     }
     let to = |d: Driver| d.as_str().to_owned();
     let (target, change) = match (b, driver) {
-        (Baseline::Ecommerce(_), Driver::Arpu | Driver::Price) => (Driver::Aov, p.change),
-        (Baseline::General(_), Driver::Arpu | Driver::Aov) => (Driver::Price, p.change),
         (Baseline::Subscription(_), Driver::Aov | Driver::Price) => (Driver::Arpu, p.change),
-        (Baseline::Ecommerce(_) | Baseline::General(_), Driver::Churn) => {
-            let lifespan = b.get(Driver::Lifespan).unwrap_or(Decimal::ONE);
-            let churn = churn_of(lifespan).ok_or_else(|| bad(p, "lifespan"))?;
-            let each = |c: Change| -> Result<Change> {
-                let moved = c.apply(churn)?;
-                lifespan_years(moved)
-                    .map(Change::To)
-                    .ok_or_else(|| bad(p, "change"))
-            };
-            (Driver::Lifespan, map_estimate(p.change, each)?)
-        }
         (Baseline::Subscription(_), Driver::Lifespan) => {
             let churn = b.get(Driver::Churn).unwrap_or(Decimal::ONE);
             let lifespan = lifespan_years(churn).ok_or_else(|| bad(p, "churn"))?;
@@ -367,22 +357,31 @@ mod tests {
     use crate::snapshot::tests::{d, kpis};
 
     #[test]
-    fn churn_becomes_lifespan_on_an_ecommerce_baseline() {
+    fn translated_only_where_the_planner_cannot_take_the_driver() {
+        // churn on an e-commerce baseline: the planner's own derived driver
         let b = kpis("2024-01-31", "0.05", "0.05").baseline().unwrap();
         let mut p: ltv_planner::Initiative = serde_json::from_str(
             r#"{"name":"x","team":"cs","driver":"churn","change":"-1pt","impact":8,"confidence":7,"ease":6}"#,
         )
         .unwrap();
-        let note = translate(&mut p, &b).unwrap().unwrap();
-        assert_eq!(p.driver, "lifespan");
-        // churn 0.05 → 0.04: lifespan 1 ÷ (12 × 0.04) = 2.083… years
-        assert_eq!(
-            p.change,
-            Estimate::One(Change::To(d("2.0833333333333333333333333333")))
-        );
+        assert_eq!(translate(&mut p, &b).unwrap(), None);
+        assert_eq!(p.driver, "churn");
+        // lifespan on a subscription baseline (churn 0.05): lifespan 1 ÷ 0.6 years
+        // +25 % → churn 1 ÷ (12 × 2.0833…) = 0.04
+        let saas: Baseline = serde_json::from_str(
+            r#"{"model":"subscription","arpu":"100","churn":"0.05","margin":"0.7"}"#,
+        )
+        .unwrap();
+        let mut q: ltv_planner::Initiative = serde_json::from_str(
+            r#"{"name":"y","team":"cs","driver":"lifespan","change":"+25%","impact":8,"confidence":7,"ease":6}"#,
+        )
+        .unwrap();
+        let note = translate(&mut q, &saas).unwrap().unwrap();
+        assert_eq!(q.driver, "churn");
+        assert_eq!(q.change, Estimate::One(Change::To(d("0.04"))));
         assert_eq!(
             note,
-            "churn -1pt on the ecommerce baseline: lifespan =2.0833"
+            "lifespan +25% on the subscription baseline: churn =0.04"
         );
     }
 }
