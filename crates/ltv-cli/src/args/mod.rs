@@ -9,6 +9,7 @@ use ltv_core::Decimal;
 
 use crate::decimal_arg;
 
+mod backlog;
 mod calc;
 mod forecast;
 mod measure;
@@ -18,6 +19,7 @@ mod saas;
 pub(crate) mod transactions;
 mod unit;
 
+pub use backlog::*;
 pub use calc::*;
 pub use forecast::*;
 pub use measure::*;
@@ -121,6 +123,12 @@ pub enum Command {
         after_help = "Examples:\n  ltv report --sample -o report.html\n  ltv report orders.csv --cac channels.csv --plan initiatives.toml --margin 0.35 --currency JPY --lang ja -o report.html\n  ltv report orders.csv --margin 0.3 --inactive-days 180 --business consulting --format json\n  ltv report orders.csv --format outline"
     )]
     Report(ReportArgs),
+    /// The shared initiative backlog in a database: import, add, rate, move, rank,
+    /// snapshot the data, measure after launch, history and export.
+    #[command(
+        after_help = "Examples:\n  ltv backlog init\n  ltv backlog import examples/initiatives.toml --as aiko\n  ltv backlog snapshot orders.csv --margin 0.4 --cac spend.csv\n  ltv backlog list\n  ltv backlog --db postgres://ltv@db.internal/ltv move \"Onboarding programme\" --to approved\n\nThe database is --db, else $LTV_DATABASE_URL, else sqlite://ltv.db. Guide: docs/backlog.md."
+    )]
+    Backlog(BacklogArgs),
 }
 
 /// Output format of commands that print one record.

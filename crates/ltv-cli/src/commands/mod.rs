@@ -1,6 +1,7 @@
 //! One module per subcommand: each turns its arguments into a library request, calls
 //! the library, and renders the result. No formula lives here.
 
+mod backlog;
 mod baseline;
 mod cac;
 mod calc;
@@ -53,5 +54,6 @@ fn run_command(command: Command, out: &mut dyn Write) -> Result<()> {
         Command::Channels(args) => channels::run(&args, out),
         Command::Drivers(args) => drivers::run(&args, out),
         Command::Forecast(cmd) => forecast::run(cmd, out),
+        Command::Backlog(args) => backlog::run(args, out),
     }
 }

@@ -47,6 +47,7 @@ fn json(args: &[&str]) -> serde_json::Value {
     serde_json::from_str(&ok(&all)).unwrap()
 }
 
+mod backlog;
 mod calc;
 mod errors;
 mod forecast;
