@@ -15,6 +15,7 @@ mod docs;
 mod gen_data;
 mod gen_mrr;
 mod gen_sample;
+mod gen_usage;
 mod manifest;
 mod release;
 mod sha256;
@@ -43,9 +44,10 @@ fn main() -> ExitCode {
         "gen-data" => gen_data::run(rest),
         "gen-mrr" => gen_mrr::run(rest),
         "gen-sample" => gen_sample::run(rest),
+        "gen-usage" => gen_usage::run(rest),
         "bench" => bench::run(rest),
         "help" | "--help" | "-h" => {
-            print!("{USAGE}{}", gen_mrr::USAGE);
+            print!("{USAGE}{}{}", gen_mrr::USAGE, gen_usage::USAGE);
             Ok(())
         }
         other => Err(format!("unknown task '{other}'; run `cargo xtask help`")),

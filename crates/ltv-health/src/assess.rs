@@ -18,10 +18,10 @@ use crate::nps;
 use crate::options::{HealthOptions, DEFAULT_NPS_METRIC};
 use crate::outcomes::{read_churned, Activity, OutcomeKind, Outcomes};
 use crate::read::{read_usage, Usage, Window};
-use crate::reasons::{describe, Reason};
+use crate::reasons::Fact;
 use crate::report::{
-    Backtest, Band, CustomerHealth, DataSummary, HealthReport, ModelKind, ModelSummary,
-    ScoreSummary, Training,
+    Backtest, Band, Customers, DataSummary, HealthReport, ModelKind, ModelSummary, ScoreSummary,
+    Scored, Training,
 };
 
 /// Fewest churn events in the training months for weights to be learned.
@@ -273,15 +273,15 @@ impl Ctx<'_> {
             .collect()
     }
 
-    /// Scores `customers` in slot `s` with the learned model or the default weights.
+    /// Scores `customers` in slot `s` with the learned model or the default weights,
+    /// with up to three reasons each when `reasons`.
     fn score(
         &self,
         customers: &[usize],
         s: usize,
         learned: Option<&Learned>,
-    ) -> Vec<CustomerHealth> {
-        let lang = self.options.lang;
-        let month = self.window().month(s);
+        reasons: bool,
+    ) -> Vec<Scored> {
         let scorer = DefaultScorer::new(&self.feats, s, customers);
         let p = self.feats.len();
         customers
@@ -290,65 +290,62 @@ impl Ctx<'_> {
                 let mut facts = Facts::default();
                 let mut x = vec![0.0; p];
                 let mut z = vec![0.0; p];
+                let mut effects: Vec<(Feature, f64)> = Vec::with_capacity(p);
                 let mut out = Vec::with_capacity(block.len());
                 for &c in block {
                     self.feats.facts(c, s, &mut facts);
-                    let (score, probability, mut effects): (f64, Option<f64>, Vec<(Feature, f64)>) =
-                        match learned {
-                            Some(l) => {
-                                self.feats.vector(&facts, s, &mut x);
-                                l.standardise(&x, &mut z);
-                                let prob = sigmoid(l.fit.eta(&z));
-                                let effects = self
-                                    .feats
-                                    .list
-                                    .iter()
-                                    .zip(l.fit.coef.iter().zip(&z))
-                                    .map(|(f, (b, z))| (*f, b * z))
-                                    .collect();
-                                (l.score(prob), Some(prob), effects)
+                    effects.clear();
+                    let (score, probability) = match learned {
+                        Some(l) => {
+                            self.feats.vector(&facts, s, &mut x);
+                            l.standardise(&x, &mut z);
+                            let prob = sigmoid(l.fit.eta(&z));
+                            if reasons {
+                                // only weights of the expected sign make reasons
+                                effects.extend(
+                                    self.feats
+                                        .list
+                                        .iter()
+                                        .zip(l.fit.coef.iter().zip(&z))
+                                        .filter(|(f, (b, _))| **b * Features::risk_sign(**f) > 0.0)
+                                        .map(|(f, (b, z))| (*f, b * z)),
+                                );
                             }
-                            None => {
-                                let scored = scorer.score(&facts);
-                                let band = Band::of(round_score(scored.score));
-                                let effects = scored
-                                    .parts
-                                    .iter()
-                                    .map(|&(f, lost, earned)| {
-                                        (f, if band == Band::Healthy { -earned } else { lost })
-                                    })
-                                    .collect();
-                                (scored.score, None, effects)
+                            (l.score(prob), Some(prob))
+                        }
+                        None => {
+                            let scored = scorer.score(&facts);
+                            if reasons {
+                                let healthy = Band::of(round_score(scored.score)) == Band::Healthy;
+                                effects.extend(scored.parts.iter().map(|&(f, lost, earned)| {
+                                    (f, if healthy { -earned } else { lost })
+                                }));
                             }
-                        };
+                            (scored.score, None)
+                        }
+                    };
                     let score = round_score(score);
                     let band = Band::of(score);
-                    // healthy: what holds the score up; otherwise what pulls it down
-                    let healthy = band == Band::Healthy;
-                    effects.retain(|(_, e)| if healthy { *e < 0.0 } else { *e > 0.0 });
-                    effects.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
-                    let mut reasons: Vec<Reason> = Vec::with_capacity(REASONS);
-                    for (feature, effect) in effects {
-                        if reasons.len() == REASONS {
-                            break;
+                    let mut chosen: [Option<Fact>; REASONS] = [None; REASONS];
+                    if reasons {
+                        // healthy: what holds the score up; otherwise what pulls it down
+                        let healthy = band == Band::Healthy;
+                        effects.retain(|(_, e)| if healthy { *e < 0.0 } else { *e > 0.0 });
+                        effects.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+                        let mut facts_of = effects
+                            .iter()
+                            .filter_map(|&(feature, effect)| Fact::of(feature, effect, &facts));
+                        for slot in &mut chosen {
+                            *slot = facts_of.next();
                         }
-                        let text = describe(&self.feats, feature, &facts, s, month, lang);
-                        if reasons.iter().any(|r| r.text == text) {
-                            continue;
-                        }
-                        reasons.push(Reason {
-                            code: self.feats.code(feature),
-                            effect,
-                            text,
-                        });
                     }
-                    out.push(CustomerHealth {
-                        customer_id: self.id(c).to_owned(),
+                    out.push(Scored {
+                        id: self.id(c).into(),
                         score,
                         band,
-                        churn_probability: probability,
+                        probability,
                         mrr: self.act.mrr_now.get(c).copied(),
-                        reasons,
+                        facts: chosen,
                     });
                 }
                 out
@@ -394,13 +391,13 @@ impl Ctx<'_> {
             .iter()
             .map(|&c| self.act.churns_within(c, t, h))
             .collect();
-        let scored = self.score(&customers, t, Some(&learned));
+        let scored = self.score(&customers, t, Some(&learned), false);
         let probability: Vec<f64> = scored
             .iter()
-            .map(|c| c.churn_probability.unwrap_or(0.0))
+            .map(|c| c.probability.unwrap_or(0.0))
             .collect();
         let default_risk: Vec<f64> = self
-            .score(&customers, t, None)
+            .score(&customers, t, None, false)
             .iter()
             .map(|c| 100.0 - f64::from(c.score))
             .collect();
@@ -515,14 +512,15 @@ pub fn assess(
         None
     };
     let current = ctx.customers_in(last, true);
-    let mut customers = ctx.score(&current, last, learned.as_ref().ok());
-    customers.sort_by(|a, b| {
+    let mut rows = ctx.score(&current, last, learned.as_ref().ok(), true);
+    rows.par_sort_unstable_by(|a, b| {
         a.band
             .cmp(&b.band)
             .then_with(|| b.mrr.cmp(&a.mrr))
             .then_with(|| a.score.cmp(&b.score))
-            .then_with(|| a.customer_id.cmp(&b.customer_id))
+            .then_with(|| a.id.cmp(&b.id))
     });
+    let wording = ctx.feats.wording(last, lang);
     let model = match &learned {
         Ok(l) => {
             let mut weights: Vec<FeatureWeight> = ctx
@@ -532,7 +530,7 @@ pub fn assess(
                 .zip(&l.fit.coef)
                 .zip(l.mean.iter().zip(&l.sd))
                 .map(|((f, b), (m, s))| FeatureWeight {
-                    feature: ctx.feats.code(*f),
+                    feature: wording.code(*f),
                     label: ctx.feats.label(*f, lang),
                     weight: *b,
                     mean: *m,
@@ -544,11 +542,11 @@ pub fn assess(
                 kind: ModelKind::Learned,
                 note: match lang {
                     Lang::En => format!(
-                        "weights learned by L2-regularised logistic regression of churn within {h} months on {} customer-months ({} to {}, {} followed by churn)",
+                        "learned by L2-regularised logistic regression of churn within {h} months on {} customer-months ({} to {}, {} followed by churn)",
                         l.training.customer_months, l.training.from, l.training.to, l.training.churned
                     ),
                     Lang::Ja => format!(
-                        "{h}か月以内の解約を、顧客月 {} 件（{}〜{}、うち解約 {} 件）でL2正則化ロジスティック回帰により学習した重み",
+                        "{h}か月以内の解約を、顧客月 {} 件（{}〜{}、うち解約 {} 件）でL2正則化ロジスティック回帰により学習",
                         l.training.customer_months, l.training.from, l.training.to, l.training.churned
                     ),
                 },
@@ -560,15 +558,15 @@ pub fn assess(
         Err(why) => ModelSummary {
             kind: ModelKind::DefaultWeights,
             note: match lang {
-                Lang::En => format!("default weights, not learned: {why}"),
-                Lang::Ja => format!("既定の重み（学習なし）：{why}"),
+                Lang::En => format!("default, not learned: {why}"),
+                Lang::Ja => format!("既定（学習なし）：{why}"),
             },
             training: None,
             weights: Vec::new(),
             components: components(&ctx.feats, lang),
         },
     };
-    let summary = summarise(&customers, !act.mrr.is_empty());
+    let summary = summarise(&rows, !act.mrr.is_empty());
     let nps_metric = options
         .nps_metric
         .clone()
@@ -581,7 +579,7 @@ pub fn assess(
         lang,
         model,
         summary,
-        customers,
+        customers: Customers { wording, rows },
         backtest,
         nps: nps::report(usage, nps_metric),
         data: DataSummary {
@@ -592,7 +590,7 @@ pub fn assess(
     })
 }
 
-fn summarise(customers: &[CustomerHealth], with_mrr: bool) -> ScoreSummary {
+fn summarise(customers: &[Scored], with_mrr: bool) -> ScoreSummary {
     let count = |band: Band| customers.iter().filter(|c| c.band == band).count();
     let mrr_of = |band: Option<Band>| -> Option<Decimal> {
         with_mrr.then(|| {
@@ -603,14 +601,13 @@ fn summarise(customers: &[CustomerHealth], with_mrr: bool) -> ScoreSummary {
                 .sum()
         })
     };
-    let learned = customers.iter().any(|c| c.churn_probability.is_some());
-    let expected_churns =
-        learned.then(|| customers.iter().filter_map(|c| c.churn_probability).sum());
+    let learned = customers.iter().any(|c| c.probability.is_some());
+    let expected_churns = learned.then(|| customers.iter().filter_map(|c| c.probability).sum());
     let expected_mrr_loss = (learned && with_mrr).then(|| {
         customers
             .iter()
             .map(|c| {
-                let p = Decimal::from_f64(c.churn_probability.unwrap_or(0.0)).unwrap_or_default();
+                let p = Decimal::from_f64(c.probability.unwrap_or(0.0)).unwrap_or_default();
                 c.mrr.unwrap_or_default() * p
             })
             .sum()

@@ -157,7 +157,11 @@ impl DefaultScorer {
                     (worst, worst_j) = (part, j);
                 }
             }
-            parts.push((TREND, sum / f.now.len() as f64, Feature::Trend(worst_j)));
+            parts.push((
+                TREND,
+                sum / f.now.len() as f64,
+                Feature::Trend(worst_j as u16),
+            ));
         }
         if !f.now.is_empty() {
             let (mut sum, mut worst, mut worst_j) = (0.0, f64::INFINITY, 0);
@@ -168,7 +172,11 @@ impl DefaultScorer {
                     (worst, worst_j) = (part, j);
                 }
             }
-            parts.push((LEVEL, sum / f.now.len() as f64, Feature::Level(worst_j)));
+            parts.push((
+                LEVEL,
+                sum / f.now.len() as f64,
+                Feature::Level(worst_j as u16),
+            ));
         }
         if self.breadth {
             let share = f.used as f64 / f.now.len().max(1) as f64;

@@ -19,9 +19,9 @@ const TREND_CLIP: f64 = 5.0;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Feature {
     /// ln((u + 1) ÷ (mean of the previous months + 1)) of usage metric `j`.
-    Trend(usize),
+    Trend(u16),
     /// ln(u + 1) − the mean of ln(u + 1) over that month's customers, metric `j`.
-    Level(usize),
+    Level(u16),
     /// Share of usage metrics above 0.
     Breadth,
     /// ln(1 + tickets this month).
@@ -81,8 +81,8 @@ pub(crate) struct Features<'a> {
 impl<'a> Features<'a> {
     pub(crate) fn new(usage: &'a Usage, act: &'a Activity) -> Features<'a> {
         let m = usage.usage.len();
-        let mut list: Vec<Feature> = (0..m).map(Feature::Trend).collect();
-        list.extend((0..m).map(Feature::Level));
+        let mut list: Vec<Feature> = (0..m as u16).map(Feature::Trend).collect();
+        list.extend((0..m as u16).map(Feature::Level));
         if m > 1 {
             list.push(Feature::Breadth);
         }
@@ -111,7 +111,7 @@ impl<'a> Features<'a> {
                 let (mut sum, mut count) = (0.0, 0u64);
                 for c in 0..n {
                     if act.is_active(c, s) {
-                        sum += usage.value(c, s, k).ln_1p();
+                        sum += ln_1p(usage.value(c, s, k));
                         count += 1;
                     }
                 }
@@ -223,6 +223,7 @@ impl<'a> Features<'a> {
         for (x, feature) in out.iter_mut().zip(&self.list) {
             *x = match *feature {
                 Feature::Trend(j) => {
+                    let j = usize::from(j);
                     if f.prev_months == 0 {
                         0.0
                     } else {
@@ -234,7 +235,8 @@ impl<'a> Features<'a> {
                     }
                 }
                 Feature::Level(j) => {
-                    f.now.get(j).copied().unwrap_or(0.0).ln_1p()
+                    let j = usize::from(j);
+                    ln_1p(f.now.get(j).copied().unwrap_or(0.0))
                         - self
                             .peers
                             .get(s)
@@ -243,11 +245,11 @@ impl<'a> Features<'a> {
                             .unwrap_or(0.0)
                 }
                 Feature::Breadth => f.used as f64 / m,
-                Feature::TicketsMonth => f.tickets_now.ln_1p(),
+                Feature::TicketsMonth => ln_1p(f.tickets_now),
                 Feature::TicketsQuarter => (f.tickets_3m / 3.0).ln_1p(),
                 Feature::Nps => f.nps.map_or(0.0, |n| (n - 7.0) / 3.0),
                 Feature::NpsMissing => f64::from(u8::from(f.nps.is_none())),
-                Feature::FailedPayments => f.failed_3m.ln_1p(),
+                Feature::FailedPayments => ln_1p(f.failed_3m),
                 Feature::Tenure => f64::from(f.tenure).ln(),
                 Feature::MrrChange => match (f.mrr_now, f.mrr_before) {
                     (Some(now), Some(before)) if now > 0.0 => (now / before).ln(),
@@ -263,20 +265,21 @@ impl<'a> Features<'a> {
         }
     }
 
-    /// The feature's stable code (`trend:logins`, `tickets_month`, …).
-    pub(crate) fn code(&self, feature: Feature) -> String {
+    /// +1 when more of the feature means more risk, −1 when less does: a learned
+    /// weight of the other sign (collinear features can get one) never makes a reason.
+    pub(crate) fn risk_sign(feature: Feature) -> f64 {
         match feature {
-            Feature::Trend(j) => format!("trend:{}", self.metric(j)),
-            Feature::Level(j) => format!("level:{}", self.metric(j)),
-            Feature::Breadth => "breadth".into(),
-            Feature::TicketsMonth => "tickets_month".into(),
-            Feature::TicketsQuarter => "tickets_3m".into(),
-            Feature::Nps => "nps".into(),
-            Feature::NpsMissing => "nps_missing".into(),
-            Feature::FailedPayments => "failed_payments_3m".into(),
-            Feature::Tenure => "tenure".into(),
-            Feature::MrrChange => "mrr_change".into(),
-            Feature::MrrLevel => "mrr_level".into(),
+            Feature::TicketsMonth
+            | Feature::TicketsQuarter
+            | Feature::NpsMissing
+            | Feature::FailedPayments => 1.0,
+            Feature::Trend(_)
+            | Feature::Level(_)
+            | Feature::Breadth
+            | Feature::Nps
+            | Feature::Tenure
+            | Feature::MrrChange
+            | Feature::MrrLevel => -1.0,
         }
     }
 
@@ -284,10 +287,12 @@ impl<'a> Features<'a> {
     pub(crate) fn label(&self, feature: Feature, lang: Lang) -> String {
         let ja = lang == Lang::Ja;
         match feature {
-            Feature::Trend(j) if ja => format!("{}：直近3か月平均との比", self.metric(j)),
-            Feature::Trend(j) => format!("{}: change vs the previous 3 months", self.metric(j)),
-            Feature::Level(j) if ja => format!("{}：他の顧客との比較", self.metric(j)),
-            Feature::Level(j) => format!("{}: level vs other customers", self.metric(j)),
+            Feature::Trend(j) if ja => format!("{}：直近3か月平均との比", self.metric(j.into())),
+            Feature::Trend(j) => {
+                format!("{}: change vs the previous 3 months", self.metric(j.into()))
+            }
+            Feature::Level(j) if ja => format!("{}：他の顧客との比較", self.metric(j.into())),
+            Feature::Level(j) => format!("{}: level vs other customers", self.metric(j.into())),
             _ => lang
                 .pick(
                     match feature {
@@ -317,6 +322,18 @@ impl<'a> Features<'a> {
         }
     }
 
+    /// What the reasons of slot `s` need to be put in words.
+    pub(crate) fn wording(&self, s: usize, lang: crate::lang::Lang) -> crate::reasons::Wording {
+        let m = self.usage.usage.len();
+        crate::reasons::Wording {
+            lang,
+            month: self.usage.window.month(s),
+            metrics: (0..m).map(|j| self.metric(j).to_owned()).collect(),
+            typical: (0..m).map(|j| self.typical(s, j)).collect(),
+            typical_mrr: self.typical_mrr(s),
+        }
+    }
+
     /// Name of usage metric `j`.
     pub(crate) fn metric(&self, j: usize) -> &str {
         self.usage
@@ -325,6 +342,22 @@ impl<'a> Features<'a> {
             .and_then(|&k| self.usage.stored.get(k))
             .map_or("", |m| m.name.as_str())
     }
+}
+
+/// Whole numbers below this have their ln(1 + x) in a table.
+const LN_1P_TABLE: usize = 4096;
+
+/// ln(1 + x), from a table for the whole counts usage values mostly are (the same
+/// value as `f64::ln_1p`, looked up instead of computed a hundred million times).
+pub(crate) fn ln_1p(x: f64) -> f64 {
+    static TABLE: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
+    if x >= 0.0 && x < LN_1P_TABLE as f64 && x.fract() == 0.0 {
+        let table = TABLE.get_or_init(|| (0..LN_1P_TABLE).map(|k| (k as f64).ln_1p()).collect());
+        if let Some(&v) = table.get(x as usize) {
+            return v;
+        }
+    }
+    x.ln_1p()
 }
 
 /// The mean of customer `c`'s answers in its latest month with an answer, up to

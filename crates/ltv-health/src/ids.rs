@@ -80,46 +80,77 @@ pub(crate) fn hash_bytes(bytes: &[u8]) -> u64 {
 }
 
 /// Ids in the order they were first seen, each once.
+///
+/// Lookups first try a prediction: the same id as the last row, or the id that
+/// followed the last one the previous time (files sorted by month list the customers
+/// in the same order every month). Only a wrong guess costs a hash-table probe.
 #[derive(Debug, Default)]
 pub(crate) struct Interner {
     short: FastMap<Packed, u32>,
     long: FastMap<Box<[u8]>, u32>,
     arena: IdList,
-    /// The last id looked up and its index (rows of one customer often come together).
-    last: Option<(Packed, u32)>,
+    /// Per index: the packed id, or for a long id [`LONG_KEY`].
+    keys: Vec<Packed>,
+    /// Per index: the index that followed it last time (`u32::MAX`: none yet).
+    next: Vec<u32>,
+    last: Option<u32>,
 }
 
+/// The key slot of a long id (a short id's second word has its length, at most 15, in
+/// the top byte, so it never equals this).
+const LONG_KEY: Packed = Packed([0, u64::MAX]);
+
 impl Interner {
+    /// Whether index `i` holds `id` (packed as `key` when short).
+    fn holds(&self, i: u32, key: Option<Packed>, id: &[u8]) -> bool {
+        match (self.keys.get(i as usize), key) {
+            (Some(k), Some(key)) => *k == key,
+            (Some(&LONG_KEY), None) => self.arena.get(i as usize) == id,
+            _ => false,
+        }
+    }
+
     /// The index of `id`, adding it if new; `None` past `u32::MAX - 1` ids or 4 GiB of
     /// id text.
     pub(crate) fn index(&mut self, id: &[u8]) -> Option<u32> {
-        match Packed::new(id) {
-            Some(key) => {
-                if let Some((k, i)) = self.last {
-                    if k == key {
-                        return Some(i);
-                    }
-                }
-                let i = match self.short.get(&key) {
-                    Some(&i) => i,
-                    None => {
-                        let i = self.arena.push(id)?;
-                        self.short.insert(key, i);
-                        i
-                    }
-                };
-                self.last = Some((key, i));
-                Some(i)
+        let key = Packed::new(id);
+        if let Some(l) = self.last {
+            if self.holds(l, key, id) {
+                return Some(l);
             }
-            None => match self.long.get(id) {
-                Some(&i) => Some(i),
-                None => {
-                    let i = self.arena.push(id)?;
-                    self.long.insert(id.into(), i);
-                    Some(i)
-                }
-            },
+            let guess = self.next.get(l as usize).copied().unwrap_or(u32::MAX);
+            if guess != u32::MAX && self.holds(guess, key, id) {
+                self.last = Some(guess);
+                return Some(guess);
+            }
         }
+        let found = match key {
+            Some(key) => self.short.get(&key).copied(),
+            None => self.long.get(id).copied(),
+        };
+        let i = match found {
+            Some(i) => i,
+            None => {
+                let i = self.arena.push(id)?;
+                match key {
+                    Some(key) => {
+                        self.short.insert(key, i);
+                        self.keys.push(key);
+                    }
+                    None => {
+                        self.long.insert(id.into(), i);
+                        self.keys.push(LONG_KEY);
+                    }
+                }
+                self.next.push(u32::MAX);
+                i
+            }
+        };
+        if let Some(n) = self.last.and_then(|l| self.next.get_mut(l as usize)) {
+            *n = i;
+        }
+        self.last = Some(i);
+        Some(i)
     }
 
     /// Number of ids.

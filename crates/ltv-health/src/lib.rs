@@ -39,7 +39,7 @@
 //! let usage = read_usage(&file, &options)?;
 //! let report = assess(&usage, None, &options)?;
 //! assert_eq!(report.model.kind, ModelKind::DefaultWeights);
-//! let bolt = &report.customers[0];
+//! let bolt = report.customers.get(0).unwrap();
 //! assert_eq!((bolt.customer_id.as_str(), bolt.band), ("bolt", Band::AtRisk));
 //! assert_eq!(bolt.reasons[0].text, "logins −85 % in 2024-06 vs the previous 3 months");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -80,6 +80,6 @@ pub use outcomes::{read_churned, OutcomeKind, OutcomeSummary, Outcomes, USAGE_ON
 pub use read::{read_usage, MetricSummary, Role, Usage, UsageSummary, MAX_METRICS};
 pub use reasons::Reason;
 pub use report::{
-    Backtest, Band, CustomerHealth, DataSummary, HealthReport, ModelKind, ModelSummary,
+    Backtest, Band, CustomerHealth, Customers, DataSummary, HealthReport, ModelKind, ModelSummary,
     ScoreSummary, Training, HEALTHY_FROM, WATCH_FROM,
 };

@@ -41,6 +41,10 @@ use crate::options::{
 
 /// Most distinct metric names a usage file may have.
 pub const MAX_METRICS: usize = 64;
+/// 10^0 ..= 10^15, exact in f64.
+const POW10: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
 /// Usage values must be below this (far beyond any count; keeps `f32` sums finite).
 const MAX_VALUE: f64 = 1e15;
 
@@ -281,7 +285,7 @@ struct Chunk {
     answers: Vec<Answer>,
     segments: Vec<String>,
     last_date: Vec<u8>,
-    last_day: Option<Day>,
+    last_day: Option<(Day, i32)>,
     slot_rows: Vec<u64>,
     rows: u64,
     after: u64,
@@ -312,24 +316,50 @@ impl Chunk {
         }
     }
 
-    fn day(&mut self, raw: &[u8], format: &DateFormat) -> Result<Day, String> {
+    /// The day of a date cell and its month index (`year × 12 + month − 1`).
+    fn day(&mut self, raw: &[u8], format: &DateFormat) -> Result<(Day, i32), String> {
         if let Some(day) = self.last_day {
             if raw == self.last_date.as_slice() {
                 return Ok(day);
             }
         }
-        let day = format.parse(raw)?;
+        let parsed = match (format, iso_ymd(raw)) {
+            // the common case without `Day::ymd`'s divisions; the same rules as
+            // `DateFormat::Iso` (a test pins the two together)
+            (DateFormat::Iso, Some((y, m, d))) => match Day::from_ymd(y, m, d) {
+                Some(day) => (day, y * 12 + m as i32 - 1),
+                None => return Err(format!("not a date in the format {}", format.describe())),
+            },
+            _ => {
+                let day = format.parse(raw)?;
+                (day, day.month_index())
+            }
+        };
         self.last_date.clear();
         self.last_date.extend_from_slice(raw);
-        self.last_day = Some(day);
-        Ok(day)
+        self.last_day = Some(parsed);
+        Ok(parsed)
     }
 
-    fn metric(&mut self, name: &str, roles: &Roles, column: usize) -> Result<usize, FieldError> {
-        if let Some(m) = self.metrics.get(self.last_metric) {
-            if m.name == name {
+    fn metric(&mut self, rec: &Record<'_, '_>, cfg: &Config) -> Result<usize, FieldError> {
+        let column = cfg.metric;
+        if let Some(raw) = plain(rec.raw(column)) {
+            // metrics are few: compare bytes, the last one first
+            if self
+                .metrics
+                .get(self.last_metric)
+                .is_some_and(|m| m.name.as_bytes() == raw)
+            {
                 return Ok(self.last_metric);
             }
+            if let Some(i) = self.metrics.iter().position(|m| m.name.as_bytes() == raw) {
+                self.last_metric = i;
+                return Ok(i);
+            }
+        }
+        let name = trimmed(rec, column)?;
+        if name.is_empty() {
+            return Err(FieldError::new(column, "missing value"));
         }
         let found = match self.metrics.iter().position(|m| m.name == name) {
             Some(i) => i,
@@ -343,8 +373,8 @@ impl Chunk {
                     ));
                 }
                 self.metrics.push(LocalMetric {
-                    name: name.to_owned(),
-                    role: roles.of(name),
+                    name: name.clone().into_owned(),
+                    role: cfg.roles.of(&name),
                     rows: 0,
                 });
                 self.metrics.len() - 1
@@ -369,18 +399,23 @@ impl Chunk {
     }
 
     fn row(&mut self, cfg: &Config, rec: &Record<'_, '_>) -> Result<(), FieldError> {
-        let id = trimmed(rec, cfg.customer)?;
+        // an id without quotes, blanks around it or non-ASCII bytes is used as it is;
+        // any other goes through the reader's decoding and trimming
+        let raw_id = rec.raw(cfg.customer);
+        let id: Cow<'_, [u8]> = match plain(raw_id) {
+            Some(bytes) => Cow::Borrowed(bytes),
+            None => match trimmed(rec, cfg.customer)? {
+                Cow::Borrowed(t) => Cow::Borrowed(t.as_bytes()),
+                Cow::Owned(t) => Cow::Owned(t.into_bytes()),
+            },
+        };
         if id.is_empty() {
             return Err(FieldError::new(cfg.customer, "missing value"));
         }
-        let day = self
+        let (day, month) = self
             .day(rec.raw(cfg.date), &cfg.format)
             .map_err(|r| FieldError::new(cfg.date, r))?;
-        let name = trimmed(rec, cfg.metric)?;
-        if name.is_empty() {
-            return Err(FieldError::new(cfg.metric, "missing value"));
-        }
-        let local = self.metric(&name, &cfg.roles, cfg.metric)?;
+        let local = self.metric(rec, cfg)?;
         let role = self.metrics.get(local).map_or(Role::NotUsed, |m| m.role);
         let value = parse_value(rec.raw(cfg.value)).map_err(|r| FieldError::new(cfg.value, r))?;
         if role == Role::Nps && (value.fract() != 0.0 || value > 10.0) {
@@ -401,14 +436,13 @@ impl Chunk {
             self.after += 1;
             return Ok(());
         }
-        let month = day.month_index();
         if month > cfg.window.end {
             self.incomplete += 1;
             return Ok(());
         }
         let customer = self
             .ids
-            .index(id.as_bytes())
+            .index(&id)
             .ok_or_else(|| FieldError::new(cfg.customer, "too many distinct customers"))?;
         let c = customer as usize;
         if c == self.first_month.len() {
@@ -460,6 +494,42 @@ fn add(v: &mut Vec<f32>, i: usize, x: f32) {
     }
 }
 
+/// `raw` when it is non-empty printable ASCII without quotes or blanks at its ends, so
+/// that it reads the same as the decoded, trimmed text.
+fn plain(raw: &[u8]) -> Option<&[u8]> {
+    let ok = |b: &u8| b.is_ascii_graphic();
+    match (raw.first(), raw.last()) {
+        (Some(first), Some(last))
+            if ok(first) && ok(last) && raw.is_ascii() && !raw.contains(&b'"') =>
+        {
+            Some(raw)
+        }
+        _ => None,
+    }
+}
+
+/// `YYYY-MM-DD` (optionally followed by `T` or a blank and a time) as numbers, by the
+/// rules of [`Day::parse_iso`]; `None` when it does not have that shape.
+fn iso_ymd(raw: &[u8]) -> Option<(i32, u32, u32)> {
+    let text = raw.trim_ascii();
+    if text.len() < 10 || (text.len() > 10 && !matches!(text[10], b'T' | b' ')) {
+        return None;
+    }
+    if text[4] != b'-' || text[7] != b'-' {
+        return None;
+    }
+    let num = |s: &[u8]| -> Option<u32> {
+        s.iter().try_fold(0u32, |acc, &b| {
+            b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0'))
+        })
+    };
+    Some((
+        num(&text[0..4])? as i32,
+        num(&text[5..7])?,
+        num(&text[8..10])?,
+    ))
+}
+
 fn trimmed<'a>(rec: &Record<'a, '_>, column: usize) -> Result<Cow<'a, str>, FieldError> {
     Ok(match rec.text(column)? {
         Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
@@ -492,7 +562,7 @@ fn parse_value(raw: &[u8]) -> Result<f64, &'static str> {
     }
     let value = if fast && digits > 0 {
         // at most 15 digits: exact in f64, and one division rounds once
-        mantissa as f64 / 10f64.powi(scale.unwrap_or(0))
+        mantissa as f64 / POW10[scale.unwrap_or(0) as usize]
     } else {
         let exact = parse_amount(raw)?;
         if exact.is_sign_negative() && !exact.is_zero() {
@@ -933,6 +1003,38 @@ mod tests {
         assert!(parse_value(b"1e3").is_err());
         assert!(parse_value(b"1,5").is_err());
         assert!(parse_value(b"1000000000000000").is_err());
+    }
+
+    #[test]
+    fn iso_fast_path_agrees_with_the_date_parser() {
+        let format = DateFormat::Iso;
+        for text in [
+            "2024-02-29",
+            "2023-02-29",
+            "2024-13-01",
+            "2024-00-10",
+            "0000-01-01",
+            "9999-12-31",
+            "2024-06-01T10:00:00Z",
+            "2024-06-01 10:00",
+            "2024-06-01x",
+            "2024/06/01",
+            "2024-6-1",
+            " 2024-06-01 ",
+            "2024-06-31",
+            "",
+            "abcd-ef-gh",
+            "2024-06-1",
+            "+024-06-01",
+        ] {
+            let general = format.parse(text.as_bytes()).ok();
+            let fast = iso_ymd(text.as_bytes()).and_then(|(y, m, d)| Day::from_ymd(y, m, d));
+            assert_eq!(fast, general, "{text:?}");
+            if let Some(day) = general {
+                let (y, m, _) = iso_ymd(text.as_bytes()).unwrap();
+                assert_eq!(y * 12 + m as i32 - 1, day.month_index(), "{text:?}");
+            }
+        }
     }
 
     #[test]

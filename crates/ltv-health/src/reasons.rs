@@ -5,7 +5,7 @@
 use ltv_saas::Month;
 use serde::Serialize;
 
-use crate::features::{Facts, Feature, Features};
+use crate::features::{Facts, Feature};
 use crate::lang::Lang;
 
 /// One reason behind a customer's score.
@@ -82,126 +82,208 @@ pub(crate) fn nps_category(score: f64, lang: Lang) -> &'static str {
     }
 }
 
-/// The fact behind `feature` for a customer with facts `f` in slot `s` (month `month`).
-pub(crate) fn describe(
-    feats: &Features<'_>,
-    feature: Feature,
-    f: &Facts,
-    s: usize,
-    month: Month,
-    lang: Lang,
-) -> String {
-    let ja = lang == Lang::Ja;
-    match feature {
-        Feature::Trend(j) => {
-            let m = feats.metric(j);
-            let now = f.now.get(j).copied().unwrap_or(0.0);
-            let prev = f.prev.get(j).copied().unwrap_or(0.0);
-            let k = f.prev_months;
-            match (prev > 0.0, now > 0.0) {
-                (true, true) if ja => {
-                    format!("{month} の {m} が直前{k}か月平均比 {}", change(now / prev))
-                }
-                (true, true) => format!(
-                    "{m} {} in {month} vs the previous {}",
-                    change(now / prev),
-                    if k == 1 {
-                        "month".to_owned()
-                    } else {
-                        format!("{k} months")
+/// A reason kept compactly until it is shown: the feature, its effect and the numbers
+/// its sentence quotes (a million customers' reasons fit in a few dozen megabytes).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Fact {
+    pub(crate) feature: Feature,
+    pub(crate) effect: f32,
+    x: [f32; 3],
+}
+
+impl Fact {
+    /// The fact behind `feature` in facts `f`; `None` when the feature has no fact of
+    /// its own to state (an NPS score without an answer, a trend without a previous
+    /// month, an MRR change without MRR 3 months before).
+    pub(crate) fn of(feature: Feature, effect: f64, f: &Facts) -> Option<Fact> {
+        let at = |v: &[f64], j: usize| v.get(j).copied().unwrap_or(0.0) as f32;
+        let x = match feature {
+            Feature::Trend(j) if f.prev_months > 0 => {
+                // the previous months' sum rather than their mean: sums of whole
+                // counts are exact in f32, so the ratio shown is the f64 one
+                let j = usize::from(j);
+                let k = f.prev_months as f64;
+                let sum = f.prev.get(j).map_or(0.0, |p| p * k) as f32;
+                [at(&f.now, j), sum, f.prev_months as f32]
+            }
+            Feature::Level(j) => [at(&f.now, usize::from(j)), 0.0, 0.0],
+            Feature::Breadth => [f.used as f32, f.now.len() as f32, 0.0],
+            Feature::TicketsMonth => [f.tickets_now as f32, 0.0, 0.0],
+            Feature::TicketsQuarter => [f.tickets_3m as f32, 0.0, 0.0],
+            Feature::Nps => [f.nps? as f32, 0.0, 0.0],
+            Feature::NpsMissing if f.nps.is_none() => [0.0; 3],
+            Feature::FailedPayments => [f.failed_3m as f32, 0.0, 0.0],
+            Feature::Tenure => [f.tenure as f32, 0.0, 0.0],
+            Feature::MrrChange => match (f.mrr_now, f.mrr_before) {
+                (Some(now), Some(before)) if now > 0.0 => [now as f32, before as f32, 0.0],
+                _ => return None,
+            },
+            Feature::MrrLevel => match f.mrr_now {
+                Some(now) if now > 0.0 => [now as f32, 0.0, 0.0],
+                _ => return None,
+            },
+            _ => return None,
+        };
+        Some(Fact {
+            feature,
+            effect: effect as f32,
+            x,
+        })
+    }
+}
+
+/// What the sentences need besides a fact's numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Wording {
+    pub(crate) lang: Lang,
+    pub(crate) month: Month,
+    /// Usage metric names, by index.
+    pub(crate) metrics: Vec<String>,
+    /// The typical value of each usage metric in `month`.
+    pub(crate) typical: Vec<f64>,
+    /// The typical MRR in `month`.
+    pub(crate) typical_mrr: f64,
+}
+
+impl Wording {
+    fn metric(&self, j: u16) -> &str {
+        self.metrics.get(usize::from(j)).map_or("", String::as_str)
+    }
+
+    /// The stable code of a feature: `trend:logins`, `tickets_month`, …
+    pub(crate) fn code(&self, feature: Feature) -> String {
+        match feature {
+            Feature::Trend(j) => format!("trend:{}", self.metric(j)),
+            Feature::Level(j) => format!("level:{}", self.metric(j)),
+            Feature::Breadth => "breadth".into(),
+            Feature::TicketsMonth => "tickets_month".into(),
+            Feature::TicketsQuarter => "tickets_3m".into(),
+            Feature::Nps => "nps".into(),
+            Feature::NpsMissing => "nps_missing".into(),
+            Feature::FailedPayments => "failed_payments_3m".into(),
+            Feature::Tenure => "tenure".into(),
+            Feature::MrrChange => "mrr_change".into(),
+            Feature::MrrLevel => "mrr_level".into(),
+        }
+    }
+
+    /// The reason in full.
+    pub(crate) fn reason(&self, fact: &Fact) -> Reason {
+        Reason {
+            code: self.code(fact.feature),
+            effect: f64::from(fact.effect),
+            text: self.text(fact),
+        }
+    }
+
+    /// The fact in words.
+    pub(crate) fn text(&self, fact: &Fact) -> String {
+        let (lang, month) = (self.lang, self.month);
+        let ja = lang == Lang::Ja;
+        let [a, b, c] = fact.x.map(f64::from);
+        match fact.feature {
+            Feature::Trend(j) => {
+                let m = self.metric(j);
+                let (now, prev, k) = (a, b / c.max(1.0), c as usize);
+                match (prev > 0.0, now > 0.0) {
+                    (true, true) if ja => {
+                        format!("{month} の {m} が直前{k}か月平均比 {}", change(now / prev))
                     }
-                ),
-                (true, false) if ja => {
+                    (true, true) => format!(
+                        "{m} {} in {month} vs the previous {}",
+                        change(now / prev),
+                        if k == 1 {
+                            "month".to_owned()
+                        } else {
+                            format!("{k} months")
+                        }
+                    ),
+                    (true, false) if ja => {
+                        format!(
+                            "{month} の {m} なし（直前{k}か月は月平均 {}）",
+                            number(prev)
+                        )
+                    }
+                    (true, false) => {
+                        format!("no {m} in {month} ({} a month before)", number(prev))
+                    }
+                    (false, true) if ja => {
+                        format!("{m} が 0 から {} に増加（{month}）", number(now))
+                    }
+                    (false, true) => format!("{m} up from 0 to {} in {month}", number(now)),
+                    (false, false) if ja => format!("{m} が{}か月連続でなし", k + 1),
+                    (false, false) => format!("no {m} for {} months", k + 1),
+                }
+            }
+            Feature::Level(j) => {
+                let m = self.metric(j);
+                let now = number(a);
+                let typical = number(self.typical.get(usize::from(j)).copied().unwrap_or(0.0));
+                if ja {
+                    format!("{month} の {m} {now}（標準的な顧客は {typical}）")
+                } else {
+                    format!("{m} {now} in {month} (typical customer: {typical})")
+                }
+            }
+            Feature::Breadth => {
+                if ja {
+                    format!("{month} の利用指標 {}中{}", number(b), number(a))
+                } else {
+                    format!("used {} of {} metrics in {month}", number(a), number(b))
+                }
+            }
+            Feature::TicketsMonth => match (a > 0.0, ja) {
+                (true, true) => format!("{month} の問い合わせ {}件", number(a)),
+                (true, false) => {
                     format!(
-                        "{month} の {m} なし（直前{k}か月は月平均 {}）",
-                        number(prev)
+                        "{} {} in {month}",
+                        number(a),
+                        plural(a, "ticket", "tickets")
                     )
                 }
-                (true, false) => format!("no {m} in {month} ({} a month before)", number(prev)),
-                (false, true) if ja => format!("{m} が 0 から {} に増加（{month}）", number(now)),
-                (false, true) => format!("{m} up from 0 to {} in {month}", number(now)),
-                (false, false) if ja => format!("{m} が{}か月連続でなし", k + 1),
-                (false, false) => format!("no {m} for {} months", k + 1),
-            }
-        }
-        Feature::Level(j) => {
-            let m = feats.metric(j);
-            let now = number(f.now.get(j).copied().unwrap_or(0.0));
-            let typical = number(feats.typical(s, j));
-            if ja {
-                format!("{month} の {m} {now}（標準的な顧客は {typical}）")
-            } else {
-                format!("{m} {now} in {month}; a typical customer: {typical}")
-            }
-        }
-        Feature::Breadth => {
-            let n = f.now.len();
-            if ja {
-                format!("{month} の利用指標 {n}中{}", f.used)
-            } else {
-                format!("used {} of {n} metrics in {month}", f.used)
-            }
-        }
-        Feature::TicketsMonth => match (f.tickets_now > 0.0, ja) {
-            (true, true) => format!("{month} の問い合わせ {}件", number(f.tickets_now)),
-            (true, false) => format!(
-                "{} {} in {month}",
-                number(f.tickets_now),
-                plural(f.tickets_now, "ticket", "tickets")
-            ),
-            (false, true) => format!("{month} の問い合わせなし"),
-            (false, false) => format!("no tickets in {month}"),
-        },
-        Feature::TicketsQuarter => match (f.tickets_3m > 0.0, ja) {
-            (true, true) => format!("{month} までの3か月の問い合わせ {}件", number(f.tickets_3m)),
-            (true, false) => format!(
-                "{} {} in the 3 months to {month}",
-                number(f.tickets_3m),
-                plural(f.tickets_3m, "ticket", "tickets")
-            ),
-            (false, true) => format!("{month} までの3か月の問い合わせなし"),
-            (false, false) => format!("no tickets in the 3 months to {month}"),
-        },
-        Feature::Nps | Feature::NpsMissing => match f.nps {
-            Some(n) if ja => format!("NPS {}（{}）", number(n), nps_category(n, lang)),
-            Some(n) => format!("NPS {} ({})", number(n), nps_category(n, lang)),
-            None => lang.pick("no NPS answer", "NPS回答なし").to_owned(),
-        },
-        Feature::FailedPayments => match (f.failed_3m > 0.0, ja) {
-            (true, true) => format!("{month} までの3か月の決済失敗 {}回", number(f.failed_3m)),
-            (true, false) => format!(
-                "{} failed {} in the 3 months to {month}",
-                number(f.failed_3m),
-                plural(f.failed_3m, "payment", "payments")
-            ),
-            (false, true) => format!("{month} までの3か月の決済失敗なし"),
-            (false, false) => format!("no failed payments in the 3 months to {month}"),
-        },
-        Feature::Tenure => {
-            if ja {
-                format!("契約{}か月目", f.tenure)
-            } else {
+                (false, true) => format!("{month} の問い合わせなし"),
+                (false, false) => format!("no tickets in {month}"),
+            },
+            Feature::TicketsQuarter => match (a > 0.0, ja) {
+                (true, true) => format!("{month} までの3か月の問い合わせ {}件", number(a)),
+                (true, false) => format!(
+                    "{} {} in the 3 months to {month}",
+                    number(a),
+                    plural(a, "ticket", "tickets")
+                ),
+                (false, true) => format!("{month} までの3か月の問い合わせなし"),
+                (false, false) => format!("no tickets in the 3 months to {month}"),
+            },
+            Feature::Nps if ja => format!("NPS {}（{}）", number(a), nps_category(a, lang)),
+            Feature::Nps => format!("NPS {} ({})", number(a), nps_category(a, lang)),
+            Feature::NpsMissing => lang.pick("no NPS answer", "NPS回答なし").to_owned(),
+            Feature::FailedPayments => match (a > 0.0, ja) {
+                (true, true) => format!("{month} までの3か月の決済失敗 {}回", number(a)),
+                (true, false) => format!(
+                    "{} failed {} in the 3 months to {month}",
+                    number(a),
+                    plural(a, "payment", "payments")
+                ),
+                (false, true) => format!("{month} までの3か月の決済失敗なし"),
+                (false, false) => format!("no failed payments in the 3 months to {month}"),
+            },
+            Feature::Tenure if ja => format!("契約{}か月目", number(a)),
+            Feature::Tenure => {
                 format!(
                     "customer for {} {}",
-                    f.tenure,
-                    plural(f64::from(f.tenure), "month", "months")
+                    number(a),
+                    plural(a, "month", "months")
                 )
             }
-        }
-        Feature::MrrChange => match (f.mrr_now, f.mrr_before) {
-            (Some(now), Some(before)) if ja => format!("MRR 3か月で {}", change(now / before)),
-            (Some(now), Some(before)) => format!("MRR {} over 3 months", change(now / before)),
-            _ => lang
-                .pick("MRR unchanged or new", "MRR 変化なし・新規")
-                .to_owned(),
-        },
-        Feature::MrrLevel => {
-            let now = number(f.mrr_now.unwrap_or(0.0));
-            let typical = number(feats.typical_mrr(s));
-            if ja {
-                format!("MRR {now}（標準的な顧客は {typical}）")
-            } else {
-                format!("MRR {now}; a typical customer: {typical}")
+            Feature::MrrChange if ja => format!("MRR 3か月で {}", change(a / b)),
+            Feature::MrrChange => format!("MRR {} over 3 months", change(a / b)),
+            Feature::MrrLevel => {
+                let typical = number(self.typical_mrr);
+                if ja {
+                    format!("MRR {}（標準的な顧客は {typical}）", number(a))
+                } else {
+                    format!("MRR {} (typical customer: {typical})", number(a))
+                }
             }
         }
     }

@@ -4,7 +4,8 @@
 use ltv_core::Decimal;
 use ltv_saas::Month;
 use ltv_segments::Day;
-use serde::Serialize;
+use serde::ser::SerializeSeq;
+use serde::{Serialize, Serializer};
 
 use crate::default_score::ComponentWeight;
 use crate::evaluate::{CalibrationBin, Discrimination};
@@ -13,7 +14,7 @@ use crate::lang::Lang;
 use crate::nps::NpsReport;
 use crate::outcomes::OutcomeSummary;
 use crate::read::UsageSummary;
-use crate::reasons::Reason;
+use crate::reasons::{Fact, Reason, Wording};
 
 /// Score from which a customer is healthy.
 pub const HEALTHY_FROM: u8 = 70;
@@ -131,6 +132,77 @@ pub struct CustomerHealth {
     pub reasons: Vec<Reason>,
 }
 
+/// One scored customer as kept: its reasons as numbers, put in words when shown.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Scored {
+    pub(crate) id: Box<str>,
+    pub(crate) score: u8,
+    pub(crate) band: Band,
+    pub(crate) probability: Option<f64>,
+    pub(crate) mrr: Option<Decimal>,
+    pub(crate) facts: [Option<Fact>; 3],
+}
+
+/// Every scored customer: at risk first, then watch, then healthy; within a band the
+/// largest MRR first (with MRR), then the lowest score, then the id.
+///
+/// Kept compactly (a customer's reasons are numbers until shown), so a million
+/// customers take about 150 MB; [`Customers::iter`] and serialisation give each as a
+/// [`CustomerHealth`] with its reasons in words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Customers {
+    pub(crate) wording: Wording,
+    pub(crate) rows: Vec<Scored>,
+}
+
+impl Customers {
+    /// Number of customers.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Customer `i` in the order above.
+    pub fn get(&self, i: usize) -> Option<CustomerHealth> {
+        self.rows.get(i).map(|r| self.render(r))
+    }
+
+    /// Every customer in the order above.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = CustomerHealth> + '_ {
+        self.rows.iter().map(|r| self.render(r))
+    }
+
+    fn render(&self, r: &Scored) -> CustomerHealth {
+        CustomerHealth {
+            customer_id: r.id.to_string(),
+            score: r.score,
+            band: r.band,
+            churn_probability: r.probability,
+            mrr: r.mrr,
+            reasons: r
+                .facts
+                .iter()
+                .flatten()
+                .map(|f| self.wording.reason(f))
+                .collect(),
+        }
+    }
+}
+
+impl Serialize for Customers {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.rows.len()))?;
+        for c in self.iter() {
+            seq.serialize_element(&c)?;
+        }
+        seq.end()
+    }
+}
+
 /// Counts per band and the money at stake.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -222,7 +294,8 @@ pub struct HealthReport {
     pub summary: ScoreSummary,
     /// Every scored customer: at risk first, then watch, then healthy; within a band
     /// the largest MRR first (with MRR), then the lowest score.
-    pub customers: Vec<CustomerHealth>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<CustomerHealth>))]
+    pub customers: Customers,
     /// With `backtest`: the check on past months.
     pub backtest: Option<Backtest>,
     /// NPS, when the usage file has an NPS metric.

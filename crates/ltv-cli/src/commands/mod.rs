@@ -9,6 +9,7 @@ mod csv_out;
 mod customers;
 mod drivers;
 mod forecast;
+mod health;
 mod levers;
 pub(crate) mod load;
 mod plan;
@@ -42,5 +43,6 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Channels(args) => channels::run(&args, out),
         Command::Drivers(args) => drivers::run(&args, out),
         Command::Forecast(cmd) => forecast::run(cmd, out),
+        Command::Health(args) => health::run(&args, out),
     }
 }

@@ -50,6 +50,7 @@ fn json(args: &[&str]) -> serde_json::Value {
 mod calc;
 mod errors;
 mod forecast;
+mod health;
 mod plan;
 mod report;
 mod saas;
