@@ -634,7 +634,7 @@ fn warnings(usage: &Usage, act: &Activity, lang: Lang) -> Vec<String> {
     if s.rows_skipped > 0 {
         say(
             format!(
-                "{}: skipped {} invalid rows (first: {})",
+                "{}: invalid rows skipped: {} (the first: {})",
                 s.file,
                 s.rows_skipped,
                 s.skipped_reasons.first().map_or("", String::as_str)
@@ -650,7 +650,7 @@ fn warnings(usage: &Usage, act: &Activity, lang: Lang) -> Vec<String> {
     if s.rows_after_as_of > 0 {
         say(
             format!(
-                "{}: {} rows after the as-of date were not used",
+                "{}: rows after the as-of date, not used: {}",
                 s.file, s.rows_after_as_of
             ),
             format!(
@@ -662,8 +662,8 @@ fn warnings(usage: &Usage, act: &Activity, lang: Lang) -> Vec<String> {
     if s.rows_in_incomplete_month > 0 {
         say(
             format!(
-                "{}: {} rows after {} (an incomplete month up to the as-of date) were not used; score as of a month's last day to include its month",
-                s.file, s.rows_in_incomplete_month, s.scored_month
+                "{}: rows after {} (in the incomplete month up to the as-of date), not used: {}; score as of a month's last day to include its month",
+                s.file, s.scored_month, s.rows_in_incomplete_month
             ),
             format!(
                 "{}：{} より後（基準日までの途中の月）の {} 行は使用していません。月末日を基準日にするとその月も含まれます",
@@ -674,8 +674,8 @@ fn warnings(usage: &Usage, act: &Activity, lang: Lang) -> Vec<String> {
     if s.rows_before_window > 0 {
         say(
             format!(
-                "{}: {} rows before {} (outside the history window) only date customers' first month",
-                s.file, s.rows_before_window, s.first_month
+                "{}: rows before {} (outside the history window), used only to date customers' first month: {}",
+                s.file, s.first_month, s.rows_before_window
             ),
             format!(
                 "{}：{} より前（履歴期間外）の {} 行は顧客の開始月の判定にのみ使用しています",
@@ -692,10 +692,10 @@ fn warnings(usage: &Usage, act: &Activity, lang: Lang) -> Vec<String> {
             .collect();
         say(
             format!(
-                "{}: {} rows of metrics not among the usage metrics asked for were not used ({})",
+                "{}: rows of metrics not among the usage metrics asked for ({}), not used: {}",
                 s.file,
-                s.rows_of_unused_metrics,
-                names.join(", ")
+                names.join(", "),
+                s.rows_of_unused_metrics
             ),
             format!(
                 "{}：指定した利用指標以外の {} 行は使用していません（{}）",
@@ -728,7 +728,7 @@ fn warnings(usage: &Usage, act: &Activity, lang: Lang) -> Vec<String> {
     if o.rows_skipped > 0 {
         say(
             format!(
-                "{file}: skipped {} invalid rows (first: {})",
+                "{file}: invalid rows skipped: {} (the first: {})",
                 o.rows_skipped,
                 o.skipped_reasons.first().map_or("", String::as_str)
             ),
@@ -744,7 +744,7 @@ fn warnings(usage: &Usage, act: &Activity, lang: Lang) -> Vec<String> {
         match o.kind {
             OutcomeKind::Mrr => say(
                 format!(
-                    "{file}: {} of {} customers have no usage rows (e.g. {examples}): scored as having no usage; check that both files use the same customer ids",
+                    "{file}: customers without a single usage row: {} of {} (e.g. {examples}); scored as having no usage: check that both files use the same customer ids",
                     o.customers_without_usage, o.customers
                 ),
                 format!(
@@ -754,7 +754,7 @@ fn warnings(usage: &Usage, act: &Activity, lang: Lang) -> Vec<String> {
             ),
             _ => say(
                 format!(
-                    "{file}: {} of {} churned customers have no usage rows (e.g. {examples}): not used, there are no months to learn from",
+                    "{file}: churned customers without a single usage row, not used (no months to learn from): {} of {} (e.g. {examples})",
                     o.customers_without_usage, o.customers
                 ),
                 format!(
@@ -767,7 +767,7 @@ fn warnings(usage: &Usage, act: &Activity, lang: Lang) -> Vec<String> {
     if o.usage_customers_without_outcomes > 0 {
         say(
             format!(
-                "{}: {} customers never pay in {file}: not scored and not learned from",
+                "{}: customers who never pay in {file}, not scored and not learned from: {}",
                 s.file, o.usage_customers_without_outcomes
             ),
             format!(
@@ -780,8 +780,8 @@ fn warnings(usage: &Usage, act: &Activity, lang: Lang) -> Vec<String> {
         match o.kind {
             OutcomeKind::Mrr => say(
                 format!(
-                    "{file}: {} rows after {} were not used (outcomes after the scored month)",
-                    o.rows_after_scored_month, s.scored_month
+                    "{file}: rows after {} (outcomes after the scored month), not used: {}",
+                    s.scored_month, o.rows_after_scored_month
                 ),
                 format!(
                     "{file}：{} より後の {} 行は使用していません（対象月より後の結果）",
@@ -790,7 +790,7 @@ fn warnings(usage: &Usage, act: &Activity, lang: Lang) -> Vec<String> {
             ),
             _ => say(
                 format!(
-                    "{file}: {} churn dates after the as-of date were not used",
+                    "{file}: churn dates after the as-of date, not used: {}",
                     o.rows_after_scored_month
                 ),
                 format!(
@@ -803,8 +803,8 @@ fn warnings(usage: &Usage, act: &Activity, lang: Lang) -> Vec<String> {
     if o.churned_after_scored_month > 0 {
         say(
             format!(
-                "{file}: {} customers churned after {} but by the as-of date: not scored",
-                o.churned_after_scored_month, s.scored_month
+                "{file}: customers who churned after {} but by the as-of date, not scored: {}",
+                s.scored_month, o.churned_after_scored_month
             ),
             format!(
                 "{file}：{} 件の顧客は {} の後、基準日までに解約済みのためスコア対象外です",

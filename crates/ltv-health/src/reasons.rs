@@ -171,7 +171,8 @@ impl Wording {
     pub(crate) fn reason(&self, fact: &Fact) -> Reason {
         Reason {
             code: self.code(fact.feature),
-            effect: f64::from(fact.effect),
+            // an approximate contribution: three decimals say all it can
+            effect: (f64::from(fact.effect) * 1000.0).round() / 1000.0,
             text: self.text(fact),
         }
     }

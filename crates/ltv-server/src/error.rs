@@ -252,6 +252,36 @@ impl From<ltv_saas::SaasError> for ApiError {
     }
 }
 
+impl From<ltv_health::HealthError> for ApiError {
+    fn from(err: ltv_health::HealthError) -> Self {
+        use ltv_health::HealthError as H;
+        let message = err.to_string();
+        match err {
+            H::Segments(e) => e.into(),
+            H::Saas(e) => e.into(),
+            H::InvalidOption { field, .. } => ApiError::BadValue {
+                code: "out_of_range",
+                field: Some(field.to_owned()),
+                message,
+            },
+            H::UnknownMetric { field, .. } => ApiError::BadValue {
+                code: "unknown_metric",
+                field: Some(field.to_owned()),
+                message,
+            },
+            H::TooManyMetrics { .. }
+            | H::NoData { .. }
+            | H::Outcomes { .. }
+            | H::NotEnoughHistory { .. } => ApiError::InvalidData {
+                message,
+                field: None,
+                line: None,
+                column: None,
+            },
+        }
+    }
+}
+
 impl From<ltv_forecast::ForecastError> for ApiError {
     fn from(err: ltv_forecast::ForecastError) -> Self {
         use ltv_forecast::ForecastError as F;

@@ -377,7 +377,7 @@ fn text(r: &HealthReport, top: usize) -> String {
         };
         s.push_str(&match lang {
             Lang::En => format!(
-                "\nNPS ({}): {} from {} answers ({} promoters, {} passives, {} detractors)\n",
+                "\nNPS ({}): {} (answers {}: promoters {}, passives {}, detractors {})\n",
                 n.metric,
                 score(o.nps),
                 count(o.responses),

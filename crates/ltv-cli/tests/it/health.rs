@@ -81,7 +81,7 @@ fn default_weights_without_outcomes() {
     // the May row is after the as-of date: counted and reported, not used
     assert_eq!(
         run.stderr,
-        "warning: tests/it/data/health/usage.csv: 1 rows after the as-of date were not used\n"
+        "warning: tests/it/data/health/usage.csv: rows after the as-of date, not used: 1\n"
     );
     assert_snapshot!("health_default_text", run.stdout);
     let v = json(&["health", "--usage", SMALL, "--as-of", "2024-04-30"]);
@@ -137,7 +137,7 @@ fn outcome_customers_without_usage_are_scored_and_reported() {
     assert!(v["warnings"].as_array().unwrap().iter().any(|w| w
         .as_str()
         .unwrap()
-        .contains("1 of 4 customers have no usage rows (e.g. dart)")));
+        .contains("customers without a single usage row: 1 of 4 (e.g. dart)")));
 }
 
 #[test]

@@ -7,6 +7,7 @@
 
 mod calc;
 mod forecast;
+mod health;
 mod planner;
 mod read_query;
 pub(crate) mod report;
@@ -47,6 +48,15 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes({
             // a multipart upload enforces --max-body-mb itself, while it streams
             let (schemas, paths, method) = routes!(segments::channels);
+            (
+                schemas,
+                paths,
+                method.layer(axum::extract::DefaultBodyLimit::disable()),
+            )
+        })
+        .routes({
+            // a multipart upload enforces --max-body-mb itself, while it streams
+            let (schemas, paths, method) = routes!(health::health);
             (
                 schemas,
                 paths,
