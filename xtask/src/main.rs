@@ -82,12 +82,14 @@ tasks:
   gen-sample [--check]        regenerate the sample bundled in `ltv report --sample`
                               (crates/ltv-report/data); --check fails when it is stale
   bench [--rows N] [--compare] [--runs R] [--file PATH] [--customers N]
-        [--only segments,forecast,server]
+        [--only segments,forecast,server,health] [--health-accounts N]
                               every benchmark, one table with targets: `ltv rfm|customers|
                               cohort` on a generated file of about N rows (default
                               10,000,000), the BG/NBD fit on 1M customers, the server load
-                              test; --compare adds DuckDB/Polars from .venv/bin/python
-                              (or $LTV_BENCH_PYTHON) when present, with ratios
+                              test, `ltv health` on about 60M generated usage rows
+                              (--health-accounts, default 1,330,000); --compare adds
+                              DuckDB/Polars from .venv/bin/python (or $LTV_BENCH_PYTHON)
+                              when present, with ratios
 ";
 
 /// Fails with a usage message if `args` holds anything but the flags in `known`;
