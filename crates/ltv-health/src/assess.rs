@@ -21,7 +21,7 @@ use crate::read::{read_usage, Usage, Window};
 use crate::reasons::Fact;
 use crate::report::{
     Backtest, Band, Customers, DataSummary, HealthReport, ModelKind, ModelSummary, ScoreSummary,
-    Scored, Training,
+    Scored, Training, HEALTHY_FROM,
 };
 
 /// Fewest churn events in the training months for weights to be learned.
@@ -317,9 +317,16 @@ impl Ctx<'_> {
                             let scored = scorer.score(&facts);
                             if reasons {
                                 let healthy = Band::of(round_score(scored.score)) == Band::Healthy;
-                                effects.extend(scored.parts.iter().map(|&(f, lost, earned)| {
-                                    (f, if healthy { -earned } else { lost })
-                                }));
+                                // a healthy customer's reasons are its good components
+                                effects.extend(scored.parts.iter().filter_map(
+                                    |&(f, lost, earned, own)| match healthy {
+                                        true if own >= f64::from(HEALTHY_FROM) => {
+                                            Some((f, -earned))
+                                        }
+                                        true => None,
+                                        false => Some((f, lost)),
+                                    },
+                                ));
                             }
                             (scored.score, None)
                         }

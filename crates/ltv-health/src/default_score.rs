@@ -101,11 +101,11 @@ pub(crate) struct DefaultScorer {
     failed: bool,
 }
 
-/// One scored customer: the score and each component's points lost (positive) against
-/// a perfect 100, with the feature that names it.
+/// One scored customer: the score and, per component, the feature that names it, the
+/// points it loses against a perfect 100, the points it earns and its own 0–100 score.
 pub(crate) struct Scored {
     pub(crate) score: f64,
-    pub(crate) parts: Vec<(Feature, f64, f64)>,
+    pub(crate) parts: Vec<(Feature, f64, f64, f64)>,
 }
 
 impl DefaultScorer {
@@ -207,7 +207,7 @@ impl DefaultScorer {
             score,
             parts: parts
                 .into_iter()
-                .map(|(w, c, feature)| (feature, w * (100.0 - c) / total, w * c / total))
+                .map(|(w, c, feature)| (feature, w * (100.0 - c) / total, w * c / total, c))
                 .collect(),
         }
     }

@@ -398,7 +398,8 @@ pub struct ErrorBody {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Stable machine-readable code: `out_of_range`, `invalid_value`, `overflow`,
-    /// `unknown_initiative`, `malformed_json`, `malformed_body`, `inexact_number`,
+    /// `unknown_initiative`, `unknown_metric`, `unknown_field`, `duplicate_field`,
+    /// `missing_field`, `malformed_json`, `malformed_body`, `inexact_number`,
     /// `invalid_json`, `invalid_query`, `invalid_data`, `not_found`, `method_not_allowed`, `payload_too_large`,
     /// `unsupported_media_type`, `busy`, `timeout`, `internal`.
     pub code: String,

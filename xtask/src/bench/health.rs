@@ -41,7 +41,13 @@ pub fn run(ltv: &str, accounts: u64, runs: u32) -> Result<Vec<Measurement>, Stri
             vec!["--mrr", mrr.as_str(), "--backtest"],
         ),
     ] {
-        let mut args = vec!["health", "--usage", usage.as_str(), "--as-of", as_of.as_str()];
+        let mut args = vec![
+            "health",
+            "--usage",
+            usage.as_str(),
+            "--as-of",
+            as_of.as_str(),
+        ];
         args.extend(extra);
         args.extend(["--format", "csv"]);
         eprintln!("timing ltv {} > /dev/null ({runs} runs)", args.join(" "));
