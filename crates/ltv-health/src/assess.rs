@@ -57,7 +57,8 @@ pub fn health(
     outcomes: Option<&OutcomeFile>,
     options: &HealthOptions,
 ) -> Result<HealthReport> {
-    let table = read_usage(usage, options)?;
+    options.validate()?;
+    // the outcomes first: their reader's peak memory is then not added to the usage
     let outcomes = match outcomes {
         None => None,
         Some(OutcomeFile::Mrr(file)) => {
@@ -77,6 +78,7 @@ pub fn health(
         }
         Some(OutcomeFile::Churned(file)) => Some(read_churned(file, options)?),
     };
+    let table = read_usage(usage, options)?;
     assess(&table, outcomes.as_ref(), options)
 }
 
@@ -318,7 +320,7 @@ impl Ctx<'_> {
                             if reasons {
                                 let healthy = Band::of(round_score(scored.score)) == Band::Healthy;
                                 // a healthy customer's reasons are its good components
-                                effects.extend(scored.parts.iter().filter_map(
+                                effects.extend(scored.parts().iter().filter_map(
                                     |&(f, lost, earned, own)| match healthy {
                                         true if own >= f64::from(HEALTHY_FROM) => {
                                             Some((f, -earned))

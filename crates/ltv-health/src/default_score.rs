@@ -14,6 +14,7 @@
 //! A component the data cannot give (no tickets metric, no NPS answer yet, no previous
 //! month for a trend) is left out and the weights of the others renormalised.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::features::{Facts, Feature, Features};
@@ -95,34 +96,81 @@ pub(crate) fn components(feats: &Features<'_>, lang: Lang) -> Vec<ComponentWeigh
 /// Scores customers in one slot: the current customers' usage, sorted per metric, for
 /// the level component.
 pub(crate) struct DefaultScorer {
-    sorted: Vec<Vec<f32>>,
+    /// Per usage metric: the distinct values of the current customers, ascending, and
+    /// how many customers are below each and at it.
+    levels: Vec<Levels>,
+    customers: usize,
     breadth: bool,
     tickets: bool,
     failed: bool,
+}
+
+/// The distinct values of one metric and, for each, how many customers are below it
+/// (`below` has one more entry: the number of customers).
+#[derive(Debug, Default)]
+struct Levels {
+    values: Vec<f32>,
+    below: Vec<u32>,
 }
 
 /// One scored customer: the score and, per component, the feature that names it, the
 /// points it loses against a perfect 100, the points it earns and its own 0–100 score.
 pub(crate) struct Scored {
     pub(crate) score: f64,
-    pub(crate) parts: Vec<(Feature, f64, f64, f64)>,
+    parts: [(Feature, f64, f64, f64); 6],
+    len: usize,
+}
+
+impl Scored {
+    /// The components the data had.
+    pub(crate) fn parts(&self) -> &[(Feature, f64, f64, f64)] {
+        self.parts.get(..self.len).unwrap_or(&[])
+    }
+}
+
+/// Up to six (weight, component score, feature) without allocating.
+struct Parts {
+    items: [(f64, f64, Feature); 6],
+    len: usize,
+}
+
+impl Parts {
+    fn push(&mut self, item: (f64, f64, Feature)) {
+        if let Some(slot) = self.items.get_mut(self.len) {
+            *slot = item;
+            self.len += 1;
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &(f64, f64, Feature)> {
+        self.items.iter().take(self.len)
+    }
 }
 
 impl DefaultScorer {
     /// A scorer for slot `s` among `customers` (the slot's current customers).
     pub(crate) fn new(feats: &Features<'_>, s: usize, customers: &[usize]) -> DefaultScorer {
         let u = feats.usage;
-        let sorted = u
+        let levels = u
             .usage
             .iter()
             .map(|&k| {
                 let mut v: Vec<f32> = customers.iter().map(|&c| u.value(c, s, k) as f32).collect();
-                v.sort_by(f32::total_cmp);
-                v
+                v.par_sort_unstable_by(f32::total_cmp);
+                let mut levels = Levels::default();
+                for (i, x) in v.iter().enumerate() {
+                    if levels.values.last() != Some(x) {
+                        levels.values.push(*x);
+                        levels.below.push(i as u32);
+                    }
+                }
+                levels.below.push(v.len() as u32);
+                levels
             })
             .collect();
         DefaultScorer {
-            sorted,
+            levels,
+            customers: customers.len(),
             breadth: u.usage.len() > 1,
             tickets: u.tickets.is_some(),
             failed: u.failed.is_some(),
@@ -131,22 +179,31 @@ impl DefaultScorer {
 
     /// Share of current customers below `x` on metric `j` (ties count half).
     fn percentile(&self, j: usize, x: f64) -> f64 {
-        let Some(v) = self.sorted.get(j) else {
+        let Some(levels) = self.levels.get(j) else {
             return 0.5;
         };
-        if v.is_empty() {
+        if self.customers == 0 {
             return 0.5;
         }
         let x = x as f32;
-        let below = v.partition_point(|&y| y < x);
-        let not_above = v.partition_point(|&y| y <= x);
-        (below as f64 + (not_above - below) as f64 / 2.0) / v.len() as f64
+        // values are mostly whole counts: a search among the distinct ones
+        let at = levels.values.partition_point(|&y| y < x);
+        let below = f64::from(levels.below.get(at).copied().unwrap_or(0));
+        let tied = if levels.values.get(at) == Some(&x) {
+            f64::from(levels.below.get(at + 1).copied().unwrap_or(0)) - below
+        } else {
+            0.0
+        };
+        (below + tied / 2.0) / self.customers as f64
     }
 
     /// The score of facts `f` with its components.
     pub(crate) fn score(&self, f: &Facts) -> Scored {
         // (weight, component score, the feature naming it)
-        let mut parts: Vec<(f64, f64, Feature)> = Vec::with_capacity(6);
+        let mut parts = Parts {
+            items: [(0.0, 0.0, Feature::Tenure); 6],
+            len: 0,
+        };
         if f.prev_months > 0 && !f.now.is_empty() {
             let (mut sum, mut worst, mut worst_j) = (0.0, f64::INFINITY, 0);
             for (j, (now, prev)) in f.now.iter().zip(&f.prev).enumerate() {
@@ -196,19 +253,19 @@ impl DefaultScorer {
             parts.push((FAILED, 100.0 / (1.0 + f.failed_3m), Feature::FailedPayments));
         }
         let total: f64 = parts.iter().map(|p| p.0).sum();
+        let mut out = Scored {
+            score: 50.0,
+            parts: [(Feature::Tenure, 0.0, 0.0, 0.0); 6],
+            len: 0,
+        };
         if total == 0.0 {
-            return Scored {
-                score: 50.0,
-                parts: Vec::new(),
-            };
+            return out;
         }
-        let score = parts.iter().map(|(w, c, _)| w * c).sum::<f64>() / total;
-        Scored {
-            score,
-            parts: parts
-                .into_iter()
-                .map(|(w, c, feature)| (feature, w * (100.0 - c) / total, w * c / total, c))
-                .collect(),
+        out.score = parts.iter().map(|(w, c, _)| w * c).sum::<f64>() / total;
+        for (slot, &(w, c, feature)) in out.parts.iter_mut().zip(parts.iter()) {
+            *slot = (feature, w * (100.0 - c) / total, w * c / total, c);
         }
+        out.len = parts.len;
+        out
     }
 }

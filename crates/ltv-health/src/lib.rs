@@ -80,6 +80,6 @@ pub use outcomes::{read_churned, OutcomeKind, OutcomeSummary, Outcomes, USAGE_ON
 pub use read::{read_usage, MetricSummary, Role, Usage, UsageSummary, MAX_METRICS};
 pub use reasons::Reason;
 pub use report::{
-    Backtest, Band, CustomerHealth, Customers, DataSummary, HealthReport, ModelKind, ModelSummary,
-    ScoreSummary, Training, HEALTHY_FROM, WATCH_FROM,
+    Backtest, Band, CustomerHealth, CustomerRow, Customers, DataSummary, HealthReport, ModelKind,
+    ModelSummary, ScoreSummary, Training, HEALTHY_FROM, WATCH_FROM,
 };

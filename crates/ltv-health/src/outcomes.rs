@@ -14,6 +14,7 @@ use std::borrow::Cow;
 use ltv_core::Decimal;
 use ltv_saas::{Month, MrrTable};
 use ltv_segments::{CsvFile, CsvOptions, Day, FieldError, Record, SkipReport};
+use rayon::prelude::*;
 use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 
@@ -335,8 +336,14 @@ fn from_mrr(usage: &Usage, file: &str, table: &MrrTable) -> Result<Activity> {
     let mut extra = IdList::default();
     let mut examples = Vec::new();
     let mut matched = 0usize;
-    for customer in table.customers() {
-        match usage.ids.find_sorted(customer.id.as_bytes()) {
+    // the lookups in parallel, the numbering in order
+    let found: Vec<Option<usize>> = table
+        .customers()
+        .par_iter()
+        .map(|customer| usage.ids.find_sorted(customer.id.as_bytes()))
+        .collect();
+    for (customer, found) in table.customers().iter().zip(found) {
+        match found {
             Some(i) => {
                 matched += 1;
                 index.push(i);

@@ -34,7 +34,7 @@ use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 
 use crate::error::{HealthError, Result};
-use crate::ids::{IdList, Interner};
+use crate::ids::{IdList, Interner, Packed};
 use crate::options::{
     HealthOptions, DEFAULT_FAILED_PAYMENTS_METRIC, DEFAULT_NPS_METRIC, DEFAULT_TICKETS_METRIC,
 };
@@ -262,13 +262,15 @@ struct Config {
     value: usize,
     segment: Option<usize>,
     format: DateFormat,
-    as_of: Day,
+    as_of: Date,
     window: Window,
     roles: Roles,
 }
 
 struct LocalMetric {
     name: String,
+    /// The name packed, when it has at most 15 bytes.
+    key: Option<Packed>,
     role: Role,
     rows: u64,
 }
@@ -281,11 +283,11 @@ struct Chunk {
     metrics: Vec<LocalMetric>,
     last_metric: usize,
     /// `[slot × MAX_METRICS + local metric]`.
-    cells: Vec<Vec<f32>>,
+    cells: Vec<Blocks>,
     answers: Vec<Answer>,
     segments: Vec<String>,
-    last_date: Vec<u8>,
-    last_day: Option<(Day, i32)>,
+    /// The last date cell (packed) and what it gave.
+    last_date: Option<(Packed, Date)>,
     slot_rows: Vec<u64>,
     rows: u64,
     after: u64,
@@ -302,11 +304,12 @@ impl Chunk {
             seen: Vec::new(),
             metrics: Vec::new(),
             last_metric: 0,
-            cells: (0..slots * MAX_METRICS).map(|_| Vec::new()).collect(),
+            cells: (0..slots * MAX_METRICS)
+                .map(|_| Blocks::default())
+                .collect(),
             answers: Vec::new(),
             segments: Vec::new(),
-            last_date: Vec::new(),
-            last_day: None,
+            last_date: None,
             slot_rows: vec![0; slots],
             rows: 0,
             after: 0,
@@ -316,43 +319,46 @@ impl Chunk {
         }
     }
 
-    /// The day of a date cell and its month index (`year × 12 + month − 1`).
-    fn day(&mut self, raw: &[u8], format: &DateFormat) -> Result<(Day, i32), String> {
-        if let Some(day) = self.last_day {
-            if raw == self.last_date.as_slice() {
-                return Ok(day);
+    /// The date of a date cell.
+    fn day(&mut self, raw: &[u8], format: &DateFormat) -> Result<Date, String> {
+        let key = Packed::new(raw);
+        if let (Some(key), Some((last, date))) = (key, self.last_date) {
+            if key == last {
+                return Ok(date);
             }
         }
-        let parsed = match (format, iso_ymd(raw)) {
-            // the common case without `Day::ymd`'s divisions; the same rules as
-            // `DateFormat::Iso` (a test pins the two together)
-            (DateFormat::Iso, Some((y, m, d))) => match Day::from_ymd(y, m, d) {
-                Some(day) => (day, y * 12 + m as i32 - 1),
-                None => return Err(format!("not a date in the format {}", format.describe())),
-            },
+        let date = match (format, iso_ymd(raw)) {
+            // the common case without a day number; the same rules as `DateFormat::Iso`
+            // (a test pins the two together)
+            (DateFormat::Iso, Some((y, m, d))) => {
+                if !valid_ymd(y, m, d) {
+                    return Err(format!("not a date in the format {}", format.describe()));
+                }
+                Date { y, m, d }
+            }
             _ => {
-                let day = format.parse(raw)?;
-                (day, day.month_index())
+                let (y, m, d) = format.parse(raw)?.ymd();
+                Date { y, m, d }
             }
         };
-        self.last_date.clear();
-        self.last_date.extend_from_slice(raw);
-        self.last_day = Some(parsed);
-        Ok(parsed)
+        if let Some(key) = key {
+            self.last_date = Some((key, date));
+        }
+        Ok(date)
     }
 
     fn metric(&mut self, rec: &Record<'_, '_>, cfg: &Config) -> Result<usize, FieldError> {
         let column = cfg.metric;
-        if let Some(raw) = plain(rec.raw(column)) {
-            // metrics are few: compare bytes, the last one first
+        if let Some(key) = Packed::new(rec.raw(column)).filter(Packed::is_plain) {
+            // metrics are few: compare packed names, the last one first
             if self
                 .metrics
                 .get(self.last_metric)
-                .is_some_and(|m| m.name.as_bytes() == raw)
+                .is_some_and(|m| m.key == Some(key))
             {
                 return Ok(self.last_metric);
             }
-            if let Some(i) = self.metrics.iter().position(|m| m.name.as_bytes() == raw) {
+            if let Some(i) = self.metrics.iter().position(|m| m.key == Some(key)) {
                 self.last_metric = i;
                 return Ok(i);
             }
@@ -373,6 +379,7 @@ impl Chunk {
                     ));
                 }
                 self.metrics.push(LocalMetric {
+                    key: Packed::new(name.as_bytes()),
                     name: name.clone().into_owned(),
                     role: cfg.roles.of(&name),
                     rows: 0,
@@ -402,17 +409,19 @@ impl Chunk {
         // an id without quotes, blanks around it or non-ASCII bytes is used as it is;
         // any other goes through the reader's decoding and trimming
         let raw_id = rec.raw(cfg.customer);
-        let id: Cow<'_, [u8]> = match plain(raw_id) {
-            Some(bytes) => Cow::Borrowed(bytes),
-            None => match trimmed(rec, cfg.customer)? {
+        let packed = Packed::new(raw_id).filter(Packed::is_plain);
+        let id: Cow<'_, [u8]> = if packed.is_some() || plain(raw_id).is_some() {
+            Cow::Borrowed(raw_id)
+        } else {
+            match trimmed(rec, cfg.customer)? {
                 Cow::Borrowed(t) => Cow::Borrowed(t.as_bytes()),
                 Cow::Owned(t) => Cow::Owned(t.into_bytes()),
-            },
+            }
         };
         if id.is_empty() {
             return Err(FieldError::new(cfg.customer, "missing value"));
         }
-        let (day, month) = self
+        let date = self
             .day(rec.raw(cfg.date), &cfg.format)
             .map_err(|r| FieldError::new(cfg.date, r))?;
         let local = self.metric(rec, cfg)?;
@@ -432,17 +441,22 @@ impl Chunk {
         if let Some(m) = self.metrics.get_mut(local) {
             m.rows += 1;
         }
-        if day > cfg.as_of {
+        if date > cfg.as_of {
             self.after += 1;
             return Ok(());
         }
+        let month = date.month_index();
         if month > cfg.window.end {
             self.incomplete += 1;
             return Ok(());
         }
+        let key = match packed {
+            Some(key) => Some(key),
+            None => Packed::new(&id),
+        };
         let customer = self
             .ids
-            .index(&id)
+            .index_packed(key, &id)
             .ok_or_else(|| FieldError::new(cfg.customer, "too many distinct customers"))?;
         let c = customer as usize;
         if c == self.first_month.len() {
@@ -465,16 +479,17 @@ impl Chunk {
             Role::NotUsed => self.unused += 1,
             Role::Nps => {
                 let segment = segment.map_or(NO_SEGMENT, |s| self.segment(&s));
+                let day = Day::from_ymd(date.y, date.m, date.d).map_or(0, Day::days);
                 self.answers.push(Answer {
                     customer,
-                    day: day.days(),
+                    day,
                     score: value as u8,
                     segment,
                 });
             }
             Role::Usage | Role::Tickets | Role::FailedPayments => {
                 if let Some(cells) = self.cells.get_mut(slot * MAX_METRICS + local) {
-                    add(cells, c, value as f32);
+                    cells.add(c, value as f32);
                 }
             }
         }
@@ -482,30 +497,80 @@ impl Chunk {
     }
 }
 
-/// Adds `x` to `v[i]`, growing `v` (by at least a quarter) when `i` is past its end.
-fn add(v: &mut Vec<f32>, i: usize, x: f32) {
-    if i >= v.len() {
-        let len = (i + 1).max(v.len() + v.len() / 4).max(1024);
-        v.reserve_exact(len - v.len());
-        v.resize(len, 0.0);
+/// Customers per block of a chunk's cells.
+const BLOCK: usize = 1 << 14;
+
+/// One month and metric of a chunk: a value per customer, in blocks allocated as
+/// customers appear (never moved, at most one block partly empty).
+#[derive(Debug, Default)]
+struct Blocks(Vec<Option<Box<[f32; BLOCK]>>>);
+
+impl Blocks {
+    /// Adds `x` to customer `i`'s value.
+    fn add(&mut self, i: usize, x: f32) {
+        let (b, at) = (i / BLOCK, i % BLOCK);
+        if b >= self.0.len() {
+            self.0.resize_with(b + 1, || None);
+        }
+        if let Some(block) = self.0.get_mut(b) {
+            let block = block.get_or_insert_with(|| Box::new([0.0; BLOCK]));
+            if let Some(cell) = block.get_mut(at) {
+                *cell += x;
+            }
+        }
     }
-    if let Some(cell) = v.get_mut(i) {
-        *cell += x;
+
+    fn is_empty(&self) -> bool {
+        self.0.iter().all(Option::is_none)
     }
+
+    /// `(customer, value)` of every value that is not 0.
+    fn values(&self) -> impl Iterator<Item = (usize, f32)> + '_ {
+        self.0.iter().enumerate().flat_map(|(b, block)| {
+            block
+                .iter()
+                .flat_map(|values| values.iter())
+                .enumerate()
+                .filter(|(_, &x)| x != 0.0)
+                .map(move |(at, &x)| (b * BLOCK + at, x))
+        })
+    }
+}
+
+/// A calendar date as read; ordered like the days it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Date {
+    y: i32,
+    m: u32,
+    d: u32,
+}
+
+impl Date {
+    fn month_index(self) -> i32 {
+        self.y * 12 + self.m as i32 - 1
+    }
+}
+
+/// Whether `y`-`m`-`d` is a day `Day::from_ymd` accepts (years 0–9999).
+fn valid_ymd(y: i32, m: u32, d: u32) -> bool {
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (0..=9999).contains(&y) && (1..=days).contains(&d)
 }
 
 /// `raw` when it is non-empty printable ASCII without quotes or blanks at its ends, so
 /// that it reads the same as the decoded, trimmed text.
 fn plain(raw: &[u8]) -> Option<&[u8]> {
-    let ok = |b: &u8| b.is_ascii_graphic();
-    match (raw.first(), raw.last()) {
-        (Some(first), Some(last))
-            if ok(first) && ok(last) && raw.is_ascii() && !raw.contains(&b'"') =>
-        {
-            Some(raw)
-        }
-        _ => None,
-    }
+    let graphic = |b: &u8| b.is_ascii_graphic();
+    let ends = raw.first().is_some_and(graphic) && raw.last().is_some_and(graphic);
+    // one pass: printable ASCII (blank included) and no quote
+    (ends && raw.iter().all(|&b| (b' '..=b'~').contains(&b) && b != b'"')).then_some(raw)
 }
 
 /// `YYYY-MM-DD` (optionally followed by `T` or a blank and a time) as numbers, by the
@@ -562,7 +627,10 @@ fn parse_value(raw: &[u8]) -> Result<f64, &'static str> {
     }
     let value = if fast && digits > 0 {
         // at most 15 digits: exact in f64, and one division rounds once
-        mantissa as f64 / POW10[scale.unwrap_or(0) as usize]
+        match scale {
+            None | Some(0) => mantissa as f64,
+            Some(s) => mantissa as f64 / POW10[s as usize],
+        }
     } else {
         let exact = parse_amount(raw)?;
         if exact.is_sign_negative() && !exact.is_zero() {
@@ -603,7 +671,10 @@ pub fn read_usage(file: &CsvFile, options: &HealthOptions) -> Result<Usage> {
         value: file.column(&options.value_col, "value_col")?,
         segment,
         format: options.date_format(),
-        as_of: options.as_of,
+        as_of: {
+            let (y, m, d) = options.as_of.ymd();
+            Date { y, m, d }
+        },
         window,
         roles: Roles {
             usage: options.usage_metrics.clone(),
@@ -870,7 +941,7 @@ fn merge(name: &str, chunks: Vec<Chunk>, cfg: &Config, options: &HealthOptions) 
     // sorted customers (and freed as they are consumed)
     let k = stored.len();
     let slots = cfg.window.len();
-    let mut sources: Vec<Vec<(usize, Vec<f32>)>> = (0..slots * k).map(|_| Vec::new()).collect();
+    let mut sources: Vec<Vec<(usize, Blocks)>> = (0..slots * k).map(|_| Vec::new()).collect();
     for (ci, chunk) in chunks.iter_mut().enumerate() {
         for (local, m) in chunk.metrics.iter().enumerate() {
             let Some(g) = stored.iter().position(|s| s.name == m.name) else {
@@ -899,11 +970,9 @@ fn merge(name: &str, chunks: Vec<Chunk>, cfg: &Config, options: &HealthOptions) 
             let mut out = vec![0f32; n];
             for (ci, v) in parts {
                 let Some(map) = remaps.get(ci) else { continue };
-                for (local, x) in v.into_iter().enumerate() {
-                    if x != 0.0 {
-                        if let Some(cell) = map.get(local).and_then(|&g| out.get_mut(g as usize)) {
-                            *cell += x;
-                        }
+                for (local, x) in v.values() {
+                    if let Some(cell) = map.get(local).and_then(|&g| out.get_mut(g as usize)) {
+                        *cell += x;
                     }
                 }
             }
@@ -919,7 +988,7 @@ fn merge(name: &str, chunks: Vec<Chunk>, cfg: &Config, options: &HealthOptions) 
                 "no usage rows in the {} complete months up to {} (the as-of date is {}){}",
                 cfg.window.len(),
                 month(cfg.window.end),
-                cfg.as_of,
+                options.as_of,
                 if summary.rows_in_incomplete_month > 0 {
                     format!(
                         "; {} rows fall in the incomplete month after it",
@@ -1028,11 +1097,28 @@ mod tests {
             "+024-06-01",
         ] {
             let general = format.parse(text.as_bytes()).ok();
-            let fast = iso_ymd(text.as_bytes()).and_then(|(y, m, d)| Day::from_ymd(y, m, d));
+            let fast = iso_ymd(text.as_bytes())
+                .filter(|&(y, m, d)| valid_ymd(y, m, d))
+                .and_then(|(y, m, d)| Day::from_ymd(y, m, d));
             assert_eq!(fast, general, "{text:?}");
             if let Some(day) = general {
                 let (y, m, _) = iso_ymd(text.as_bytes()).unwrap();
                 assert_eq!(y * 12 + m as i32 - 1, day.month_index(), "{text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn valid_days_are_those_day_accepts() {
+        for y in [0, 1, 4, 100, 400, 1900, 2000, 2023, 2024, 9999, 10000, -1] {
+            for m in 0..=13 {
+                for d in 0..=32 {
+                    assert_eq!(
+                        valid_ymd(y, m, d),
+                        Day::from_ymd(y, m, d).is_some(),
+                        "{y}-{m}-{d}"
+                    );
+                }
             }
         }
     }

@@ -2,6 +2,8 @@
 //! ("logins −45 % vs the previous 3 months", "2 tickets in 2024-06", "NPS 4
 //! (detractor)"), in English or Japanese.
 
+use std::fmt::Write;
+
 use ltv_saas::Month;
 use serde::Serialize;
 
@@ -24,50 +26,99 @@ pub struct Reason {
 
 /// `1,234`, `12.5`, `0.25`: a count as people write it.
 pub(crate) fn number(x: f64) -> String {
-    let rounded = (x * 10.0).round() / 10.0;
-    if (rounded - rounded.round()).abs() < 1e-9 {
-        grouped(rounded.round() as i64)
-    } else if x.abs() < 1.0 {
-        format!("{:.2}", x)
-    } else {
-        format!(
-            "{}.{}",
-            grouped(rounded.trunc() as i64),
-            ((rounded.fract().abs() * 10.0).round() as i64) % 10
-        )
+    Num(x).to_string()
+}
+
+/// [`number`] as a `Display` (no allocation).
+pub(crate) struct Num(pub(crate) f64);
+
+impl std::fmt::Display for Num {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let x = self.0;
+        let rounded = (x * 10.0).round() / 10.0;
+        if (rounded - rounded.round()).abs() < 1e-9 {
+            grouped(rounded.round() as i64, f)
+        } else if x.abs() < 1.0 {
+            write!(f, "{x:.2}")
+        } else {
+            grouped(rounded.trunc() as i64, f)?;
+            write!(
+                f,
+                ".{}",
+                ((rounded.fract().abs() * 10.0).round() as i64) % 10
+            )
+        }
     }
 }
 
-fn grouped(v: i64) -> String {
-    let digits = v.unsigned_abs().to_string();
-    let mut out = String::new();
+fn grouped(v: i64, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    let mut buf = itoa_buffer(v.unsigned_abs());
+    let digits = buf.as_str();
     if v < 0 {
-        out.push('-');
+        f.write_char('-')?;
     }
     for (i, ch) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
+            f.write_char(',')?;
         }
-        out.push(ch);
+        f.write_char(ch)?;
     }
-    out
+    buf.clear();
+    Ok(())
+}
+
+/// The decimal digits of `v` in a small stack buffer.
+fn itoa_buffer(mut v: u64) -> Digits {
+    let mut d = Digits {
+        bytes: [0; 20],
+        start: 20,
+    };
+    loop {
+        d.start -= 1;
+        if let Some(b) = d.bytes.get_mut(d.start) {
+            *b = b'0' + (v % 10) as u8;
+        }
+        v /= 10;
+        if v == 0 || d.start == 0 {
+            return d;
+        }
+    }
+}
+
+struct Digits {
+    bytes: [u8; 20],
+    start: usize,
+}
+
+impl Digits {
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(self.bytes.get(self.start..).unwrap_or(&[])).unwrap_or("")
+    }
+
+    fn clear(&mut self) {
+        self.start = 20;
+    }
 }
 
 /// A relative change as `+12 %` or `−45 %` (rounded to whole percent).
-pub(crate) fn change(ratio: f64) -> String {
-    let pct = ((ratio - 1.0) * 100.0).round();
-    if pct < 0.0 {
-        format!("−{} %", -pct)
-    } else {
-        format!("+{pct} %")
+pub(crate) struct Change(pub(crate) f64);
+
+impl std::fmt::Display for Change {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let pct = ((self.0 - 1.0) * 100.0).round();
+        if pct < 0.0 {
+            write!(f, "−{} %", -pct)
+        } else {
+            write!(f, "+{pct} %")
+        }
     }
 }
 
-fn plural(n: f64, one: &str, many: &str) -> String {
+fn plural(n: f64, one: &'static str, many: &'static str) -> &'static str {
     if (n - 1.0).abs() < 1e-9 {
-        one.to_owned()
+        one
     } else {
-        many.to_owned()
+        many
     }
 }
 
@@ -179,114 +230,131 @@ impl Wording {
 
     /// The fact in words.
     pub(crate) fn text(&self, fact: &Fact) -> String {
+        let mut out = String::with_capacity(64);
+        self.write_text(fact, &mut out);
+        out
+    }
+
+    /// Appends the fact in words to `out`.
+    pub(crate) fn write_text(&self, fact: &Fact, out: &mut String) {
         let (lang, month) = (self.lang, self.month);
         let ja = lang == Lang::Ja;
         let [a, b, c] = fact.x.map(f64::from);
-        match fact.feature {
+        let _ = match fact.feature {
             Feature::Trend(j) => {
                 let m = self.metric(j);
                 let (now, prev, k) = (a, b / c.max(1.0), c as usize);
                 match (prev > 0.0, now > 0.0) {
                     (true, true) if ja => {
-                        format!("{month} の {m} が直前{k}か月平均比 {}", change(now / prev))
+                        write!(
+                            out,
+                            "{month} の {m} が直前{k}か月平均比 {}",
+                            Change(now / prev)
+                        )
                     }
-                    (true, true) => format!(
-                        "{m} {} in {month} vs the previous {}",
-                        change(now / prev),
-                        if k == 1 {
-                            "month".to_owned()
-                        } else {
-                            format!("{k} months")
-                        }
+                    (true, true) if k == 1 => write!(
+                        out,
+                        "{m} {} in {month} vs the previous month",
+                        Change(now / prev)
+                    ),
+                    (true, true) => write!(
+                        out,
+                        "{m} {} in {month} vs the previous {k} months",
+                        Change(now / prev)
                     ),
                     (true, false) if ja => {
-                        format!(
+                        write!(
+                            out,
                             "{month} の {m} なし（直前{k}か月は月平均 {}）",
-                            number(prev)
+                            Num(prev)
                         )
                     }
                     (true, false) => {
-                        format!("no {m} in {month} ({} a month before)", number(prev))
+                        write!(out, "no {m} in {month} ({} a month before)", Num(prev))
                     }
                     (false, true) if ja => {
-                        format!("{m} が 0 から {} に増加（{month}）", number(now))
+                        write!(out, "{m} が 0 から {} に増加（{month}）", Num(now))
                     }
-                    (false, true) => format!("{m} up from 0 to {} in {month}", number(now)),
-                    (false, false) if ja => format!("{m} が{}か月連続でなし", k + 1),
-                    (false, false) => format!("no {m} for {} months", k + 1),
+                    (false, true) => write!(out, "{m} up from 0 to {} in {month}", Num(now)),
+                    (false, false) if ja => write!(out, "{m} が{}か月連続でなし", k + 1),
+                    (false, false) => write!(out, "no {m} for {} months", k + 1),
                 }
             }
             Feature::Level(j) => {
                 let m = self.metric(j);
-                let now = number(a);
+                let now = Num(a);
                 let typical = number(self.typical.get(usize::from(j)).copied().unwrap_or(0.0));
                 if ja {
-                    format!("{month} の {m} {now}（標準的な顧客は {typical}）")
+                    write!(out, "{month} の {m} {now}（標準的な顧客は {typical}）")
                 } else {
-                    format!("{m} {now} in {month} (typical customer: {typical})")
+                    write!(out, "{m} {now} in {month} (typical customer: {typical})")
                 }
             }
             Feature::Breadth => {
                 if ja {
-                    format!("{month} の利用指標 {}中{}", number(b), number(a))
+                    write!(out, "{month} の利用指標 {}中{}", Num(b), Num(a))
                 } else {
-                    format!("used {} of {} metrics in {month}", number(a), number(b))
+                    write!(out, "used {} of {} metrics in {month}", Num(a), Num(b))
                 }
             }
             Feature::TicketsMonth => match (a > 0.0, ja) {
-                (true, true) => format!("{month} の問い合わせ {}件", number(a)),
+                (true, true) => write!(out, "{month} の問い合わせ {}件", Num(a)),
                 (true, false) => {
-                    format!(
+                    write!(
+                        out,
                         "{} {} in {month}",
-                        number(a),
+                        Num(a),
                         plural(a, "ticket", "tickets")
                     )
                 }
-                (false, true) => format!("{month} の問い合わせなし"),
-                (false, false) => format!("no tickets in {month}"),
+                (false, true) => write!(out, "{month} の問い合わせなし"),
+                (false, false) => write!(out, "no tickets in {month}"),
             },
             Feature::TicketsQuarter => match (a > 0.0, ja) {
-                (true, true) => format!("{month} までの3か月の問い合わせ {}件", number(a)),
-                (true, false) => format!(
+                (true, true) => write!(out, "{month} までの3か月の問い合わせ {}件", Num(a)),
+                (true, false) => write!(
+                    out,
                     "{} {} in the 3 months to {month}",
-                    number(a),
+                    Num(a),
                     plural(a, "ticket", "tickets")
                 ),
-                (false, true) => format!("{month} までの3か月の問い合わせなし"),
-                (false, false) => format!("no tickets in the 3 months to {month}"),
+                (false, true) => write!(out, "{month} までの3か月の問い合わせなし"),
+                (false, false) => write!(out, "no tickets in the 3 months to {month}"),
             },
-            Feature::Nps if ja => format!("NPS {}（{}）", number(a), nps_category(a, lang)),
-            Feature::Nps => format!("NPS {} ({})", number(a), nps_category(a, lang)),
-            Feature::NpsMissing => lang.pick("no NPS answer", "NPS回答なし").to_owned(),
+            Feature::Nps if ja => write!(out, "NPS {}（{}）", Num(a), nps_category(a, lang)),
+            Feature::Nps => write!(out, "NPS {} ({})", Num(a), nps_category(a, lang)),
+            Feature::NpsMissing => out.write_str(lang.pick("no NPS answer", "NPS回答なし")),
             Feature::FailedPayments => match (a > 0.0, ja) {
-                (true, true) => format!("{month} までの3か月の決済失敗 {}回", number(a)),
-                (true, false) => format!(
+                (true, true) => write!(out, "{month} までの3か月の決済失敗 {}回", Num(a)),
+                (true, false) => write!(
+                    out,
                     "{} failed {} in the 3 months to {month}",
-                    number(a),
+                    Num(a),
                     plural(a, "payment", "payments")
                 ),
-                (false, true) => format!("{month} までの3か月の決済失敗なし"),
-                (false, false) => format!("no failed payments in the 3 months to {month}"),
+                (false, true) => write!(out, "{month} までの3か月の決済失敗なし"),
+                (false, false) => write!(out, "no failed payments in the 3 months to {month}"),
             },
-            Feature::Tenure if ja => format!("契約{}か月目", number(a)),
+            Feature::Tenure if ja => write!(out, "契約{}か月目", Num(a)),
             Feature::Tenure => {
-                format!(
+                write!(
+                    out,
                     "customer for {} {}",
-                    number(a),
+                    Num(a),
                     plural(a, "month", "months")
                 )
             }
-            Feature::MrrChange if ja => format!("MRR 3か月で {}", change(a / b)),
-            Feature::MrrChange => format!("MRR {} over 3 months", change(a / b)),
+            Feature::MrrChange if ja => write!(out, "MRR 3か月で {}", Change(a / b)),
+            Feature::MrrChange => write!(out, "MRR {} over 3 months", Change(a / b)),
             Feature::MrrLevel => {
-                let typical = number(self.typical_mrr);
+                let typical = Num(self.typical_mrr);
                 if ja {
-                    format!("MRR {}（標準的な顧客は {typical}）", number(a))
+                    write!(out, "MRR {}（標準的な顧客は {typical}）", Num(a))
                 } else {
-                    format!("MRR {} (typical customer: {typical})", number(a))
+                    write!(out, "MRR {} (typical customer: {typical})", Num(a))
                 }
             }
-        }
+        };
     }
 }
 
@@ -301,9 +369,9 @@ mod tests {
         assert_eq!(number(12.54), "12.5");
         assert_eq!(number(0.25), "0.25");
         assert_eq!(number(1234567.25), "1,234,567.3");
-        assert_eq!(change(0.55), "−45 %");
-        assert_eq!(change(1.2), "+20 %");
-        assert_eq!(change(1.0), "+0 %");
+        assert_eq!(Change(0.55).to_string(), "−45 %");
+        assert_eq!(Change(1.2).to_string(), "+20 %");
+        assert_eq!(Change(1.0).to_string(), "+0 %");
         assert_eq!(nps_category(6.0, Lang::En), "detractor");
         assert_eq!(nps_category(8.5, Lang::Ja), "中立者");
         assert_eq!(nps_category(9.0, Lang::En), "promoter");

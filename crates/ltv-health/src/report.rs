@@ -166,6 +166,15 @@ impl Customers {
         self.rows.is_empty()
     }
 
+    /// Customer `i`, borrowed: its fields and reasons without allocating (for writers
+    /// of large outputs).
+    pub fn row(&self, i: usize) -> Option<CustomerRow<'_>> {
+        self.rows.get(i).map(|row| CustomerRow {
+            wording: &self.wording,
+            row,
+        })
+    }
+
     /// Customer `i` in the order above.
     pub fn get(&self, i: usize) -> Option<CustomerHealth> {
         self.rows.get(i).map(|r| self.render(r))
@@ -189,6 +198,51 @@ impl Customers {
                 .flatten()
                 .map(|f| self.wording.reason(f))
                 .collect(),
+        }
+    }
+}
+
+/// One scored customer, borrowed from [`Customers`].
+#[derive(Debug, Clone, Copy)]
+pub struct CustomerRow<'a> {
+    wording: &'a Wording,
+    row: &'a Scored,
+}
+
+impl<'a> CustomerRow<'a> {
+    /// The customer id.
+    pub fn customer_id(&self) -> &'a str {
+        &self.row.id
+    }
+
+    /// 0–100, higher is healthier.
+    pub fn score(&self) -> u8 {
+        self.row.score
+    }
+
+    /// The band of the score.
+    pub fn band(&self) -> Band {
+        self.row.band
+    }
+
+    /// Probability of churning within the horizon (learned weights only).
+    pub fn churn_probability(&self) -> Option<f64> {
+        self.row.probability
+    }
+
+    /// MRR in the scored month (with an MRR file).
+    pub fn mrr(&self) -> Option<Decimal> {
+        self.row.mrr
+    }
+
+    /// Appends the text of reason `k` (0, 1, 2) to `out`; `false` when there is none.
+    pub fn write_reason(&self, k: usize, out: &mut String) -> bool {
+        match self.row.facts.iter().flatten().nth(k) {
+            Some(fact) => {
+                self.wording.write_text(fact, out);
+                true
+            }
+            None => false,
         }
     }
 }

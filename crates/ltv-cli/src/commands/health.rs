@@ -508,16 +508,19 @@ fn text(r: &HealthReport, top: usize) -> String {
 }
 
 fn csv(r: &HealthReport, out: &mut dyn Write) -> Result<()> {
-    let header = b"customer_id,score,band,churn_probability,reason_1,reason_2,reason_3,mrr\n";
-    let mut buf = Vec::with_capacity(1 << 16);
-    buf.extend_from_slice(header);
-    for c in r.customers.iter() {
-        csv_out::push_field(&mut buf, &c.customer_id);
+    out.write_all(b"customer_id,score,band,churn_probability,reason_1,reason_2,reason_3,mrr\n")?;
+    // rows are put in words and formatted in parallel, in order, without allocating
+    // per row
+    csv_out::write_rows(out, r.customers.len(), |i, buf| {
+        let Some(c) = r.customers.row(i) else {
+            return;
+        };
+        csv_out::push_field(buf, c.customer_id());
         buf.push(b',');
-        csv_out::push_int(&mut buf, c.score);
+        csv_out::push_int(buf, c.score());
         buf.push(b',');
         buf.extend_from_slice(
-            match c.band {
+            match c.band() {
                 Band::Healthy => "healthy",
                 Band::Watch => "watch",
                 Band::AtRisk => "at_risk",
@@ -525,26 +528,24 @@ fn csv(r: &HealthReport, out: &mut dyn Write) -> Result<()> {
             .as_bytes(),
         );
         buf.push(b',');
-        if let Some(p) = c.churn_probability {
-            buf.extend_from_slice(format!("{p}").as_bytes());
+        if let Some(p) = c.churn_probability() {
+            use std::io::Write as _;
+            let _ = write!(buf, "{p}");
         }
-        for i in 0..3 {
+        let mut text = String::new();
+        for k in 0..3 {
             buf.push(b',');
-            if let Some(reason) = c.reasons.get(i) {
-                csv_out::push_field(&mut buf, &reason.text);
+            text.clear();
+            if c.write_reason(k, &mut text) {
+                csv_out::push_field(buf, &text);
             }
         }
         buf.push(b',');
-        if let Some(m) = c.mrr {
-            csv_out::push_decimal(&mut buf, m);
+        if let Some(m) = c.mrr() {
+            csv_out::push_decimal(buf, m);
         }
         buf.push(b'\n');
-        if buf.len() > 1 << 20 {
-            out.write_all(&buf)?;
-            buf.clear();
-        }
-    }
-    out.write_all(&buf)?;
+    })?;
     out.flush()?;
     Ok(())
 }
