@@ -143,6 +143,15 @@ pub(crate) struct Interner {
     last: Option<u32>,
 }
 
+/// The 32 hash bits an id is filed under.
+fn tag(key: Option<Packed>, id: &[u8]) -> u32 {
+    let hash = match key {
+        Some(k) => mix(k.0[0] ^ k.0[1].rotate_left(32).wrapping_mul(K)),
+        None => hash_bytes(id),
+    };
+    (hash >> 32) as u32
+}
+
 /// The key slot of a long id (a short id's second word has its length, at most 15, in
 /// the top byte, so it never equals this).
 const LONG_KEY: Packed = Packed([0, u64::MAX]);
@@ -231,8 +240,8 @@ impl Interner {
         self.index_packed(Packed::new(id), id)
     }
 
-    /// [`Interner::index`] with `id` already packed (`Packed::new(id)`).
-    pub(crate) fn index_packed(&mut self, key: Option<Packed>, id: &[u8]) -> Option<u32> {
+    /// The index of `id` (packed as `key`, `Packed::new(id)`) if it is known.
+    pub(crate) fn find(&mut self, key: Option<Packed>, id: &[u8]) -> Option<u32> {
         if let Some(l) = self.last {
             if self.holds(l, key, id) {
                 return Some(l);
@@ -243,25 +252,29 @@ impl Interner {
                 return Some(guess);
             }
         }
-        let hash = match key {
-            Some(k) => mix(k.0[0] ^ k.0[1].rotate_left(32).wrapping_mul(K)),
-            None => hash_bytes(id),
-        };
-        let tag = (hash >> 32) as u32;
-        let i = match self.slots.find(tag, |i| self.holds(i, key, id)) {
-            Some(i) => i,
-            None => {
-                let i = self.arena.push(id)?;
-                self.keys.push(key.unwrap_or(LONG_KEY));
-                self.next.push(u32::MAX);
-                self.slots.insert(tag, i);
-                i
-            }
-        };
+        let i = self.slots.find(tag(key, id), |i| self.holds(i, key, id))?;
+        self.follow(i);
+        Some(i)
+    }
+
+    /// Remembers that `i` came after the last id.
+    fn follow(&mut self, i: u32) {
         if let Some(n) = self.last.and_then(|l| self.next.get_mut(l as usize)) {
             *n = i;
         }
         self.last = Some(i);
+    }
+
+    /// [`Interner::index`] with `id` already packed (`Packed::new(id)`).
+    pub(crate) fn index_packed(&mut self, key: Option<Packed>, id: &[u8]) -> Option<u32> {
+        if let Some(i) = self.find(key, id) {
+            return Some(i);
+        }
+        let i = self.arena.push(id)?;
+        self.keys.push(key.unwrap_or(LONG_KEY));
+        self.next.push(u32::MAX);
+        self.slots.insert(tag(key, id), i);
+        self.follow(i);
         Some(i)
     }
 

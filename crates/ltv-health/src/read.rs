@@ -349,8 +349,9 @@ impl Chunk {
 
     fn metric(&mut self, rec: &Record<'_, '_>, cfg: &Config) -> Result<usize, FieldError> {
         let column = cfg.metric;
-        if let Some(key) = Packed::new(rec.raw(column)).filter(Packed::is_plain) {
-            // metrics are few: compare packed names, the last one first
+        // metrics are few: compare the packed cell with the packed names, the last one
+        // first (only plain names have a key, so an equal cell needs no decoding)
+        if let Some(key) = Packed::new(rec.raw(column)) {
             if self
                 .metrics
                 .get(self.last_metric)
@@ -379,7 +380,7 @@ impl Chunk {
                     ));
                 }
                 self.metrics.push(LocalMetric {
-                    key: Packed::new(name.as_bytes()),
+                    key: Packed::new(name.as_bytes()).filter(Packed::is_plain),
                     name: name.clone().into_owned(),
                     role: cfg.roles.of(&name),
                     rows: 0,
@@ -405,22 +406,33 @@ impl Chunk {
         }
     }
 
-    fn row(&mut self, cfg: &Config, rec: &Record<'_, '_>) -> Result<(), FieldError> {
-        // an id without quotes, blanks around it or non-ASCII bytes is used as it is;
-        // any other goes through the reader's decoding and trimming
-        let raw_id = rec.raw(cfg.customer);
-        let packed = Packed::new(raw_id).filter(Packed::is_plain);
-        let id: Cow<'_, [u8]> = if packed.is_some() || plain(raw_id).is_some() {
-            Cow::Borrowed(raw_id)
-        } else {
-            match trimmed(rec, cfg.customer)? {
-                Cow::Borrowed(t) => Cow::Borrowed(t.as_bytes()),
-                Cow::Owned(t) => Cow::Owned(t.into_bytes()),
+    /// The index of the row's customer. An id cell without quotes equal to a known
+    /// id is that id (every id is checked, decoded and trimmed before it is first
+    /// added, so an equal cell needs nothing more); any other goes through the
+    /// reader's decoding and trimming.
+    fn customer(
+        &mut self,
+        rec: &Record<'_, '_>,
+        raw: &[u8],
+        column: usize,
+    ) -> Result<u32, FieldError> {
+        if !raw.contains(&b'"') {
+            if let Some(i) = self.ids.find(Packed::new(raw), raw) {
+                return Ok(i);
             }
-        };
-        if id.is_empty() {
-            return Err(FieldError::new(cfg.customer, "missing value"));
         }
+        let id = trimmed(rec, column)?;
+        if id.is_empty() {
+            return Err(FieldError::new(column, "missing value"));
+        }
+        let bytes = id.as_bytes();
+        self.ids
+            .index_packed(Packed::new(bytes), bytes)
+            .ok_or_else(|| FieldError::new(column, "too many distinct customers"))
+    }
+
+    fn row(&mut self, cfg: &Config, rec: &Record<'_, '_>) -> Result<(), FieldError> {
+        let raw_id = rec.raw(cfg.customer);
         let date = self
             .day(rec.raw(cfg.date), &cfg.format)
             .map_err(|r| FieldError::new(cfg.date, r))?;
@@ -441,23 +453,20 @@ impl Chunk {
         if let Some(m) = self.metrics.get_mut(local) {
             m.rows += 1;
         }
-        if date > cfg.as_of {
-            self.after += 1;
-            return Ok(());
-        }
         let month = date.month_index();
-        if month > cfg.window.end {
-            self.incomplete += 1;
+        if date > cfg.as_of || month > cfg.window.end {
+            // not used, but still a valid id
+            if trimmed(rec, cfg.customer)?.is_empty() {
+                return Err(FieldError::new(cfg.customer, "missing value"));
+            }
+            if date > cfg.as_of {
+                self.after += 1;
+            } else {
+                self.incomplete += 1;
+            }
             return Ok(());
         }
-        let key = match packed {
-            Some(key) => Some(key),
-            None => Packed::new(&id),
-        };
-        let customer = self
-            .ids
-            .index_packed(key, &id)
-            .ok_or_else(|| FieldError::new(cfg.customer, "too many distinct customers"))?;
+        let customer = self.customer(rec, raw_id, cfg.customer)?;
         let c = customer as usize;
         if c == self.first_month.len() {
             self.first_month.push(month);
@@ -562,15 +571,6 @@ fn valid_ymd(y: i32, m: u32, d: u32) -> bool {
         _ => return false,
     };
     (0..=9999).contains(&y) && (1..=days).contains(&d)
-}
-
-/// `raw` when it is non-empty printable ASCII without quotes or blanks at its ends, so
-/// that it reads the same as the decoded, trimmed text.
-fn plain(raw: &[u8]) -> Option<&[u8]> {
-    let graphic = |b: &u8| b.is_ascii_graphic();
-    let ends = raw.first().is_some_and(graphic) && raw.last().is_some_and(graphic);
-    // one pass: printable ASCII (blank included) and no quote
-    (ends && raw.iter().all(|&b| (b' '..=b'~').contains(&b) && b != b'"')).then_some(raw)
 }
 
 /// `YYYY-MM-DD` (optionally followed by `T` or a blank and a time) as numbers, by the
@@ -826,8 +826,24 @@ fn merge(name: &str, chunks: Vec<Chunk>, cfg: &Config, options: &HealthOptions) 
     }
     let unsorted = global.into_list();
     let n = unsorted.len();
-    let mut order: Vec<u32> = (0..n as u32).collect();
-    order.par_sort_unstable_by(|&a, &b| unsorted.get(a as usize).cmp(unsorted.get(b as usize)));
+    // sorted by the first 16 bytes as one big-endian number, the rest compared only
+    // when those are equal: the order of the byte strings
+    let prefix = |id: &[u8]| -> u128 {
+        let mut bytes = [0u8; 16];
+        for (b, x) in bytes.iter_mut().zip(id) {
+            *b = *x;
+        }
+        u128::from_be_bytes(bytes)
+    };
+    let mut keyed: Vec<(u128, u32)> = (0..n as u32)
+        .into_par_iter()
+        .map(|i| (prefix(unsorted.get(i as usize)), i))
+        .collect();
+    keyed.par_sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| unsorted.get(a.1 as usize).cmp(unsorted.get(b.1 as usize)))
+    });
+    let order: Vec<u32> = keyed.into_iter().map(|(_, i)| i).collect();
     let mut rank = vec![0u32; n];
     let mut ids = IdList::default();
     for (pos, &g) in order.iter().enumerate() {
@@ -1194,6 +1210,34 @@ mod tests {
                 ("tickets", Role::Tickets)
             ]
         );
+    }
+
+    #[test]
+    fn ids_are_decoded_and_trimmed_however_they_are_written() {
+        let csv = "customer_id,date,metric,value\n\
+                   acme,2024-06-01,logins,1\n\
+                   \" acme\",2024-06-02,logins,2\n\
+                   \"a\"\"b\",2024-06-03,logins,4\n\
+                   a\"\"b,2024-06-03,logins,8\n\
+                   顧客,2024-06-04,logins,16\n\
+                   顧客\u{3000},2024-06-05,logins,32\n\
+                   acme,2024-06-06,logins,64\n";
+        let u = read(csv, &HealthOptions::new(day("2024-06-30"))).unwrap();
+        let ids: Vec<(&str, f64)> = (0..u.customers())
+            .map(|c| (u.ids.text(c), u.value(c, 0, 0)))
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                ("a\"\"b", 8.0),
+                ("a\"b", 4.0),
+                ("acme", 67.0),
+                ("顧客", 48.0)
+            ]
+        );
+        let o = HealthOptions::new(day("2024-06-30"));
+        let err = read("customer_id,date,metric,value\n ,2024-07-01,logins,1\n", &o).unwrap_err();
+        assert!(err.to_string().contains("missing value"), "{err}");
     }
 
     #[test]
