@@ -17,7 +17,7 @@ use crate::model::{fit, moments, sigmoid, Logistic};
 use crate::nps;
 use crate::options::{HealthOptions, DEFAULT_NPS_METRIC};
 use crate::outcomes::{read_churned, Activity, OutcomeKind, Outcomes};
-use crate::read::{read_usage, Usage, Window};
+use crate::read::{read_usage_with_progress, Usage, Window};
 use crate::reasons::Fact;
 use crate::report::{
     Backtest, Band, Customers, DataSummary, HealthReport, ModelKind, ModelSummary, ScoreSummary,
@@ -51,11 +51,25 @@ pub enum OutcomeFile {
 /// and `POST /v1/health` run.
 ///
 /// # Errors
-/// As for [`read_usage`], [`ltv_saas::read_mrr`], [`read_churned`] and [`assess`].
+/// As for [`crate::read_usage`], [`ltv_saas::read_mrr`], [`read_churned`] and [`assess`].
 pub fn health(
     usage: &CsvFile,
     outcomes: Option<&OutcomeFile>,
     options: &HealthOptions,
+) -> Result<HealthReport> {
+    health_with_progress(usage, outcomes, options, None)
+}
+
+/// [`health`], calling `progress(bytes done, bytes total)` now and then while each file
+/// is read (from any thread), as the CLI's progress line does on a terminal.
+///
+/// # Errors
+/// As for [`health`].
+pub fn health_with_progress(
+    usage: &CsvFile,
+    outcomes: Option<&OutcomeFile>,
+    options: &HealthOptions,
+    progress: Option<fn(u64, u64)>,
 ) -> Result<HealthReport> {
     options.validate()?;
     // the outcomes first: their reader's peak memory is then not added to the usage
@@ -69,7 +83,7 @@ pub fn health(
                 },
                 csv: CsvOptions {
                     skip_invalid: options.skip_invalid,
-                    progress: None,
+                    progress,
                 },
                 sum_duplicates: false,
             };
@@ -78,7 +92,7 @@ pub fn health(
         }
         Some(OutcomeFile::Churned(file)) => Some(read_churned(file, options)?),
     };
-    let table = read_usage(usage, options)?;
+    let table = read_usage_with_progress(usage, options, progress)?;
     assess(&table, outcomes.as_ref(), options)
 }
 

@@ -64,7 +64,8 @@ pub mod sample;
 pub mod synthetic;
 
 pub use assess::{
-    assess, health, OutcomeFile, MAX_TRAINING_ROWS, MIN_CHURN_EVENTS, REGULARIZATION,
+    assess, health, health_with_progress, OutcomeFile, MAX_TRAINING_ROWS, MIN_CHURN_EVENTS,
+    REGULARIZATION,
 };
 pub use default_score::ComponentWeight;
 pub use error::{HealthError, Result};

@@ -1,19 +1,19 @@
 //! `ltv health`: flags → `ltv_health::HealthOptions`, the files opened, one call to
 //! `ltv_health::health`, the report rendered as text, JSON or CSV.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 use anyhow::Result;
 use ltv_core::present::{money, percent};
 use ltv_core::Decimal;
 use ltv_health::{
-    health, Band, CustomerHealth, Discrimination, HealthError, HealthOptions, HealthReport, Lang,
-    OutcomeFile, OutcomeKind, Role,
+    health_with_progress, Band, CustomerHealth, Discrimination, HealthError, HealthOptions,
+    HealthReport, Lang, OutcomeFile, OutcomeKind, Role,
 };
 use ltv_segments::{CsvFile, SegmentsError};
 
 use crate::args::{HealthArgs, LangArg, TableFormat};
-use crate::commands::csv_out;
+use crate::commands::{csv_out, load};
 use crate::error;
 use crate::output::{self, KvTable, Table};
 
@@ -29,7 +29,14 @@ pub fn run(args: &HealthArgs, out: &mut dyn Write) -> Result<()> {
         )),
         (None, None) => None,
     };
-    let report = health(&usage, outcomes.as_ref(), &options).map_err(health_error)?;
+    // a progress line while the files are read, on a terminal
+    let terminal = std::io::stderr().is_terminal();
+    let progress = terminal.then_some(load::progress as fn(u64, u64));
+    let report = health_with_progress(&usage, outcomes.as_ref(), &options, progress);
+    if terminal {
+        eprint!("\r\x1b[K");
+    }
+    let report = report.map_err(health_error)?;
     drop((usage, outcomes));
     match args.format.format {
         TableFormat::Json => output::write(out, &output::json(&report)?),
