@@ -15,6 +15,7 @@ mod commands;
 mod decimal_arg;
 pub mod error;
 mod output;
+mod progress;
 
 use std::ffi::OsString;
 use std::io::Write;

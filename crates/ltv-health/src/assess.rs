@@ -1,7 +1,7 @@
 //! The assessment: learn (or take the default) weights, score every current customer
 //! with its reasons, backtest, NPS, and say what was not used.
 
-use ltv_core::Decimal;
+use ltv_core::{Decimal, Job};
 use ltv_saas::{read_mrr, MrrColumns, MrrReadOptions};
 use ltv_segments::{CsvFile, CsvOptions};
 use rayon::prelude::*;
@@ -57,11 +57,11 @@ pub fn health(
     outcomes: Option<&OutcomeFile>,
     options: &HealthOptions,
 ) -> Result<HealthReport> {
-    health_with_progress(usage, outcomes, options, None)
+    health_with_progress(usage, outcomes, options, &Job::default())
 }
 
-/// [`health`], calling `progress(bytes done, bytes total)` now and then while each file
-/// is read (from any thread), as the CLI's progress line does on a terminal.
+/// [`health`] as part of `job`: the bytes of each file are reported to it while the file
+/// is read (the CLI's progress bar on a terminal), and a cancelled job stops reading.
 ///
 /// # Errors
 /// As for [`health`].
@@ -69,7 +69,7 @@ pub fn health_with_progress(
     usage: &CsvFile,
     outcomes: Option<&OutcomeFile>,
     options: &HealthOptions,
-    progress: Option<fn(u64, u64)>,
+    job: &Job,
 ) -> Result<HealthReport> {
     options.validate()?;
     // the outcomes first: their reader's peak memory is then not added to the usage
@@ -83,7 +83,7 @@ pub fn health_with_progress(
                 },
                 csv: CsvOptions {
                     skip_invalid: options.skip_invalid,
-                    progress,
+                    job: job.clone(),
                 },
                 sum_duplicates: false,
             };
@@ -92,7 +92,7 @@ pub fn health_with_progress(
         }
         Some(OutcomeFile::Churned(file)) => Some(read_churned(file, options)?),
     };
-    let table = read_usage_with_progress(usage, options, progress)?;
+    let table = read_usage_with_progress(usage, options, job)?;
     assess(&table, outcomes.as_ref(), options)
 }
 

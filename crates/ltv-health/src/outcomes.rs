@@ -73,7 +73,7 @@ pub fn read_churned(file: &CsvFile, options: &HealthOptions) -> Result<Outcomes>
     let format = options.date_format();
     let csv = CsvOptions {
         skip_invalid: options.skip_invalid,
-        progress: None,
+        job: Default::default(),
     };
     let (rows, skipped) = file.rows(&csv, |rec| {
         let id = trimmed(rec, c)?;
@@ -126,7 +126,7 @@ fn locate(file: &CsvFile, column: usize, id: &str) -> Result<Vec<u64>> {
     const MARK: &str = "\u{0}locate";
     let options = CsvOptions {
         skip_invalid: true,
-        progress: None,
+        job: Default::default(),
     };
     let (_, report) = file.rows(&options, |rec| match trimmed(rec, column) {
         Ok(t) if t == id => Err(FieldError::new(column, MARK)),

@@ -654,14 +654,14 @@ fn parse_value(raw: &[u8]) -> Result<f64, &'static str> {
 /// [`HealthError::TooManyMetrics`]; [`HealthError::NoData`] when no row falls in the
 /// window or no metric is a usage metric.
 pub fn read_usage(file: &CsvFile, options: &HealthOptions) -> Result<Usage> {
-    read_usage_with_progress(file, options, None)
+    read_usage_with_progress(file, options, &ltv_core::Job::default())
 }
 
-/// [`read_usage`] with a progress callback (bytes done, bytes total).
+/// [`read_usage`] as part of `job` (bytes reported, cancellation checked).
 pub(crate) fn read_usage_with_progress(
     file: &CsvFile,
     options: &HealthOptions,
-    progress: Option<fn(u64, u64)>,
+    job: &ltv_core::Job,
 ) -> Result<Usage> {
     options.validate()?;
     let end = scored_month(options.as_of);
@@ -697,7 +697,7 @@ pub(crate) fn read_usage_with_progress(
     };
     let csv = CsvOptions {
         skip_invalid: options.skip_invalid,
-        progress,
+        job: job.clone(),
     };
     let slots = window.len();
     let (chunks, skipped) = file.fold_chunks(

@@ -2,7 +2,7 @@
 //! [`ReportData`] and a [`Document`]: every number comes from the library crates; this
 //! module only decides what to show and how to label it.
 
-use ltv_core::{Decimal, Lang, Margin};
+use ltv_core::{Decimal, Job, Lang, Margin, Phase};
 use ltv_planner::{Business, MeasureOptions, PlanFile};
 use ltv_segments::{Spend, Transactions, DEFAULT_INACTIVE_DAYS, DEFAULT_REPEAT_DAYS};
 
@@ -36,6 +36,10 @@ pub struct ReportOptions {
     pub currency: String,
     /// Title of the page; default "Customer lifetime value report".
     pub title: Option<String>,
+    /// The job the report runs as: it reports its phases to it and stops with
+    /// [`ReportError::Cancelled`] once it is cancelled (default: silent, never
+    /// cancelled).
+    pub job: Job,
 }
 
 impl Default for ReportOptions {
@@ -51,6 +55,7 @@ impl Default for ReportOptions {
             business: None,
             currency: String::new(),
             title: None,
+            job: Job::default(),
         }
     }
 }
@@ -112,6 +117,8 @@ pub fn report_data(
 pub fn build(input: &ReportInput<'_>, options: &ReportOptions) -> Result<Document, ReportError> {
     validate(options)?;
     let facts = sections::Facts::gather(input, options)?;
+    options.job.check()?;
+    options.job.phase(Phase::Render);
     let data = &facts.data;
     let lang = options.lang;
     let ctx = Context {

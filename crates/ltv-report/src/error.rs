@@ -34,4 +34,7 @@ pub enum ReportError {
     /// The HTML template failed to render.
     #[error("could not render the report template: {0}")]
     Template(String),
+    /// The job was cancelled (its request timed out or its client left).
+    #[error(transparent)]
+    Cancelled(#[from] ltv_core::Cancelled),
 }

@@ -1,6 +1,7 @@
 //! A report from uploaded bytes: what the server's `POST /v1/report` (and its upload
 //! page) builds, so no front end repeats how the three files are read.
 
+use ltv_core::{Job, Phase};
 use ltv_planner::PlanFile;
 use ltv_segments::{read_spend, CsvFile, LoadOptions, Spend, Transactions};
 
@@ -40,7 +41,7 @@ pub struct Uploads {
 /// A data error (file, line, column) in any of the files; an invalid initiatives file;
 /// the errors of [`build`].
 pub fn from_uploads(uploads: Uploads, options: &ReportOptions) -> Result<Document, ReportError> {
-    let (tx, spend, plan) = read(uploads)?;
+    let (tx, spend, plan) = read(uploads, &options.job)?;
     build(
         &ReportInput {
             transactions: &tx,
@@ -60,7 +61,7 @@ pub fn data_from_uploads(
     uploads: Uploads,
     options: &ReportOptions,
 ) -> Result<ReportData, ReportError> {
-    let (tx, spend, plan) = read(uploads)?;
+    let (tx, spend, plan) = read(uploads, &options.job)?;
     report_data(
         &ReportInput {
             transactions: &tx,
@@ -74,12 +75,15 @@ pub fn data_from_uploads(
 
 type Read = (Transactions, Option<Spend>, Option<PlanFile>);
 
-fn read(uploads: Uploads) -> Result<Read, ReportError> {
+fn read(uploads: Uploads, job: &Job) -> Result<Read, ReportError> {
+    job.phase(Phase::Read);
+    let mut load = uploads.read;
+    load.csv.job = job.clone();
     let tx = Transactions::from_csv(
         &uploads.transactions.name,
         uploads.transactions.bytes,
         uploads.delimiter,
-        &uploads.read,
+        &load,
     )?;
     let spend = match uploads.cac {
         Some(f) => Some(read_spend(&CsvFile::from_bytes(&f.name, f.bytes, b',')?)?),

@@ -362,7 +362,7 @@ where
 {
     let options = CsvOptions {
         skip_invalid: true,
-        progress: None,
+        job: Default::default(),
     };
     let (_, report) = file.rows(&options, |rec| match matches(rec) {
         Ok(true) => Err(FieldError::new(0, LOCATE)),

@@ -302,7 +302,9 @@ struct Part {
 struct Ctx<'a> {
     file: &'a CsvFile,
     body_start: usize,
-    progress: Option<fn(u64, u64)>,
+    job: &'a ltv_core::Job,
+    /// Whether bytes are reported to the job (not when rounds are read again).
+    report: bool,
     done: AtomicU64,
     body: &'a [u8],
     delimiter: u8,
@@ -320,10 +322,10 @@ impl Ctx<'_> {
     fn step(&self, from: usize, to: usize) {
         self.file
             .release(self.body_start + from, self.body_start + to);
-        if let Some(progress) = self.progress {
+        if self.report {
             let add = (to - from) as u64;
             let done = self.done.fetch_add(add, Ordering::Relaxed) + add;
-            progress(done, self.body.len() as u64);
+            self.job.bytes(done, self.body.len() as u64);
         }
     }
 }
@@ -377,7 +379,8 @@ fn aggregate_in(
     let ctx = Ctx {
         file,
         body_start,
-        progress: options.csv.progress,
+        job: &options.csv.job,
+        report: true,
         done: AtomicU64::new(0),
         body,
         delimiter: file.delimiter(),
@@ -457,7 +460,7 @@ fn aggregate_in(
     let mut earlier: Vec<Vec<Rec>> = (0..parts).map(|_| Vec::new()).collect();
     if keep_from > 0 {
         let again = Ctx {
-            progress: None,
+            report: false,
             done: AtomicU64::new(0),
             ..ctx
         };
@@ -609,6 +612,10 @@ fn parse_piece<'a>(ctx: &Ctx<'a>, from: usize, to: usize, piece: &mut Piece<'a>)
         if pos - reported >= STEP || pos >= to {
             ctx.step(reported, pos.min(to));
             reported = pos;
+            // a cancelled job stops here; the general loader then reports it
+            if ctx.job.is_cancelled() {
+                return false;
+            }
         }
     }
     true

@@ -132,6 +132,7 @@ impl CustomerTable {
     /// As for [`Transactions::load`].
     pub fn load(file: &CsvFile, options: &LoadOptions) -> Result<CustomerTable> {
         let cols = resolve(file, &options.columns)?;
+        options.csv.job.check()?;
         if let Some(table) = aggregate::aggregate(file, &cols, options) {
             return Ok(table);
         }

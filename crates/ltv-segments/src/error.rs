@@ -86,6 +86,9 @@ pub enum SegmentsError {
     /// An ltv-core formula rejected the derived inputs.
     #[error(transparent)]
     Core(#[from] CoreError),
+    /// The job was cancelled while the file was read.
+    #[error(transparent)]
+    Cancelled(#[from] ltv_core::Cancelled),
 }
 
 impl SegmentsError {

@@ -35,6 +35,7 @@ use std::borrow::Cow;
 use std::io::Read;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use ltv_core::{Cancelled, Job};
 use rayon::prelude::*;
 
 use crate::encoding::Encoding;
@@ -171,14 +172,14 @@ pub fn parse_delimiter(text: &str) -> std::result::Result<u8, String> {
 }
 
 /// Options of the CSV reader shared by every command that reads a data file.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CsvOptions {
     /// Skip rows with a bad value instead of stopping (they are counted and the first
     /// [`SKIP_REASONS_KEPT`] reasons kept in the [`SkipReport`]).
     pub skip_invalid: bool,
-    /// Called now and then with (bytes done, bytes total) while reading, from any
-    /// thread; `None` for no progress reporting.
-    pub progress: Option<fn(u64, u64)>,
+    /// The job reading the file: told the bytes done now and then (from any thread)
+    /// and checked for cancellation every few megabytes.
+    pub job: Job,
 }
 
 /// A rejected cell: the column index and why. The reader adds file, line and text.
@@ -543,6 +544,7 @@ impl CsvFile {
         I: Fn() -> S + Sync,
         F: Fn(&mut S, &Record<'a, '_>) -> Result<(), FieldError> + Sync,
     {
+        options.job.check()?;
         let data = self.bytes.get();
         let body = &data[self.body_start..];
         let chunks = chunk_bounds(body, rayon::current_num_threads());
@@ -580,7 +582,7 @@ impl CsvFile {
             }
             match result {
                 ChunkResult::Done { end, .. } => reached = reached.max(*end),
-                ChunkResult::Failed(_) => break,
+                ChunkResult::Failed(_) | ChunkResult::Cancelled => break,
             }
         }
         let mut states = Vec::with_capacity(results.len());
@@ -589,6 +591,7 @@ impl CsvFile {
         for result in results {
             match result {
                 ChunkResult::Failed(err) => return Err(self.data_error(&err).into()),
+                ChunkResult::Cancelled => return Err(Cancelled.into()),
                 ChunkResult::Done {
                     state,
                     skipped,
@@ -724,19 +727,18 @@ impl CsvFile {
                 }
             }
             if pos - reported >= PROGRESS_EVERY {
-                if let Some(progress) = options.progress {
-                    let now = done.fetch_add((pos - reported) as u64, Ordering::Relaxed);
-                    progress(now + (pos - reported) as u64, total);
+                let now = done.fetch_add((pos - reported) as u64, Ordering::Relaxed);
+                options.job.bytes(now + (pos - reported) as u64, total);
+                if options.job.is_cancelled() {
+                    return ChunkResult::Cancelled;
                 }
                 self.bytes.release(reported, pos);
                 reported = pos;
             }
         }
-        if let Some(progress) = options.progress {
-            let add = (to.max(reported) - reported) as u64;
-            let now = done.fetch_add(add, Ordering::Relaxed);
-            progress(now + add, total);
-        }
+        let add = (to.max(reported) - reported) as u64;
+        let now = done.fetch_add(add, Ordering::Relaxed);
+        options.job.bytes(now + add, total);
         ChunkResult::Done {
             state,
             skipped,
@@ -809,6 +811,8 @@ enum ChunkResult<S> {
         end: usize,
     },
     Failed(Pending),
+    /// The job was cancelled.
+    Cancelled,
 }
 
 /// A rejected row before its line number is counted.

@@ -725,6 +725,21 @@ mod tests {
     }
 
     #[test]
+    fn a_cancelled_job_stops_reading() {
+        let job = ltv_core::Job::new(None);
+        let mut options = LoadOptions::default();
+        options.csv.job = job.clone();
+        let csv = "customer_id,order_date,amount\nx,2024-01-01,1\n";
+        assert!(load(csv, &options).is_ok());
+        job.cancel();
+        let err = load(csv, &options).unwrap_err();
+        assert!(matches!(err, SegmentsError::Cancelled(_)), "{err}");
+        let file = CsvFile::from_bytes("t.csv", csv.as_bytes().to_vec(), b',').unwrap();
+        let err = crate::CustomerTable::load(&file, &options).unwrap_err();
+        assert_eq!(err.to_string(), "the job was cancelled before it finished");
+    }
+
+    #[test]
     fn missing_id_and_unknown_column() {
         let err = load(
             "customer_id,order_date,amount\n,2024-01-01,1\n",

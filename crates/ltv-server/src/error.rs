@@ -248,6 +248,8 @@ impl From<ltv_segments::SegmentsError> for ApiError {
         use ltv_segments::SegmentsError as S;
         let message = err.to_string();
         match err {
+            // a job is cancelled only when its request was dropped: nobody sees this
+            S::Cancelled(_) => ApiError::Internal,
             S::Data(data) => ApiError::InvalidData {
                 message,
                 field: Some(data.column),
@@ -367,6 +369,8 @@ impl From<ltv_report::ReportError> for ApiError {
     fn from(err: ltv_report::ReportError) -> Self {
         use ltv_report::ReportError as R;
         match err {
+            // a job is cancelled only when its request was dropped: nobody sees this
+            R::Cancelled(_) => ApiError::Internal,
             R::Segments(e) => e.into(),
             R::Forecast(e) => e.into(),
             R::Plan(e) => e.into(),

@@ -46,7 +46,7 @@ use axum::Router;
 pub use budget::{BodyBudget, BodyPermit};
 pub use error::{ApiError, ErrorBody, ErrorDetail};
 pub use layers::with_layers;
-pub use pool::{HeavyPool, RETRY_AFTER_S};
+pub use pool::{current_job, HeavyPool, RETRY_AFTER_S};
 pub use serve::{default_max_connections, serve, ServeOptions, MAX_HEADER_BYTES};
 pub use state::{AppState, BodyLimits, Limits};
 

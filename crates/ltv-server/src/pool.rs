@@ -4,10 +4,18 @@
 //! threads, off the async workers, so `/healthz` and the light endpoints stay
 //! responsive. At most `size` run at once; one more is refused at once with 503 and
 //! `Retry-After` rather than queued, so a burst cannot pile up unbounded work.
-//! A job keeps its slot until it finishes, even when its request timed out.
+//!
+//! Each job runs as an [`ltv_core::Job`]: when its request is dropped before the job
+//! finishes (the request timed out, or the client went away), the job is cancelled;
+//! the libraries check for that every few megabytes and every optimiser iteration, so
+//! the job stops within about a second and its slot is free again. Its phases are
+//! logged at debug level with their durations.
 
 use std::any::Any;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use ltv_core::{Job, Phase, Watcher};
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
@@ -73,11 +81,27 @@ where
     T: Send + 'static,
     E: Into<ApiError> + Send + 'static,
 {
-    let handle = tokio::task::spawn_blocking(move || {
+    let handle = Job::new(Some(Box::new(PhaseLog::default())));
+    let mut guard = CancelOnDrop(Some(handle.clone()));
+    let task = tokio::task::spawn_blocking(move || {
         let _slot = slot;
-        job()
+        let started = Instant::now();
+        CURRENT.with(|c| *c.borrow_mut() = handle.clone());
+        let result = job();
+        CURRENT.with(|c| *c.borrow_mut() = Job::silent());
+        handle.phase(Phase::Render);
+        if handle.is_cancelled() {
+            tracing::warn!(
+                after_ms = started.elapsed().as_millis() as u64,
+                "heavy job stopped: its request was cancelled; its slot is free"
+            );
+        }
+        result
     });
-    match handle.await {
+    let joined = task.await;
+    // finished: nothing left to cancel
+    guard.0 = None;
+    match joined {
         Ok(result) => result.map_err(Into::into),
         Err(err) if err.is_panic() => {
             tracing::error!(panic = %panic_message(&err.into_panic()), "heavy job panicked");
@@ -88,6 +112,56 @@ where
             Err(ApiError::Internal)
         }
     }
+}
+
+thread_local! {
+    static CURRENT: std::cell::RefCell<Job> = const { std::cell::RefCell::new(Job::silent()) };
+}
+
+/// The [`Job`] of the heavy job running on this thread (silent outside one): the
+/// libraries get it through their options (`LoadOptions::csv.job`,
+/// `ReportOptions::job`), so they report phases and stop when it is cancelled.
+pub fn current_job() -> Job {
+    CURRENT.with(|c| c.borrow().clone())
+}
+
+/// Cancels the job when the request's future is dropped before the job is done (a
+/// timeout, or the client disconnected).
+struct CancelOnDrop(Option<Job>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        if let Some(job) = self.0.take() {
+            tracing::info!("request dropped before its heavy job finished: cancelling the job");
+            job.cancel();
+        }
+    }
+}
+
+/// Logs each phase of a job with the time the one before took, at debug level.
+#[derive(Default)]
+struct PhaseLog(Mutex<Option<(Phase, Instant)>>);
+
+impl Watcher for PhaseLog {
+    fn phase(&self, phase: Phase) {
+        let Ok(mut current) = self.0.lock() else {
+            return;
+        };
+        if let Some((done, since)) = current.take() {
+            if done == phase {
+                *current = Some((done, since));
+                return;
+            }
+            tracing::debug!(
+                phase = done.name(),
+                ms = since.elapsed().as_millis() as u64,
+                "heavy job phase done"
+            );
+        }
+        *current = Some((phase, Instant::now()));
+    }
+
+    fn bytes(&self, _done: u64, _total: u64) {}
 }
 
 /// The text of a panic payload, for the log.

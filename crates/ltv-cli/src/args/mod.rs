@@ -47,6 +47,11 @@ pub struct Cli {
     /// Japanese Excel) opens `--format csv` output with the right characters.
     #[arg(long, global = true)]
     pub excel: bool,
+    /// No progress on stderr. By default a command that reads a file or fits a model
+    /// shows the bytes read (rate, time left) and then its phases while stderr is a
+    /// terminal; nothing is drawn when stderr is a file or a pipe.
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
 }
 
 /// The subcommands.

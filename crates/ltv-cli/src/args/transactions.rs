@@ -5,6 +5,7 @@
 use std::cell::RefCell;
 
 use clap::{Args, ValueEnum};
+use ltv_core::Job;
 use ltv_segments::{
     AmountFormat, CohortKey, CohortMetric, CsvOptions, DateFormat, Day, Encoding, LoadOptions,
     TransactionColumns,
@@ -22,9 +23,9 @@ pub struct TransactionArgs {
 }
 
 impl TransactionArgs {
-    /// The library's load options for these flags (`progress` when stderr is a terminal).
-    pub fn load_options(&self, progress: Option<fn(u64, u64)>) -> LoadOptions {
-        self.read.load_options(progress)
+    /// The library's load options for these flags, reading as part of `job`.
+    pub fn load_options(&self, job: Job) -> LoadOptions {
+        self.read.load_options(job)
     }
 }
 
@@ -70,8 +71,8 @@ pub struct ReadArgs {
 }
 
 impl ReadArgs {
-    /// The library's load options for these flags (`progress` when stderr is a terminal).
-    pub fn load_options(&self, progress: Option<fn(u64, u64)>) -> LoadOptions {
+    /// The library's load options for these flags, reading as part of `job`.
+    pub fn load_options(&self, job: Job) -> LoadOptions {
         LoadOptions {
             columns: TransactionColumns {
                 customer: self.customer_col.clone(),
@@ -82,7 +83,7 @@ impl ReadArgs {
             date_format: DateFormat::from_option(self.date_format.as_deref()),
             csv: CsvOptions {
                 skip_invalid: self.skip_invalid,
-                progress,
+                job,
             },
             as_of: self.as_of,
             amount_format: self.amount_format,

@@ -26,7 +26,7 @@ pub fn measured(
     let m = measure(tx, spend.as_ref(), options).map_err(error::measure)?;
     if warn {
         for w in &m.warnings {
-            eprintln!("warning: {w}");
+            crate::progress::note!("warning: {w}");
         }
     }
     Ok(m)

@@ -13,7 +13,7 @@ use crate::output::{self, Table};
 pub fn run(args: &ChannelsArgs, out: &mut dyn Write) -> Result<()> {
     let tx = load::transactions(&args.input)?;
     if !tx.has_channels() {
-        eprintln!(
+        crate::progress::note!(
             "note: the file has no channel column (set --channel-col): all customers are 'unknown'"
         );
     }
@@ -28,7 +28,7 @@ pub fn run(args: &ChannelsArgs, out: &mut dyn Write) -> Result<()> {
     let report =
         ltv_planner::channels(&tx, spend.as_ref(), &options).map_err(crate::error::measure)?;
     for w in &report.warnings {
-        eprintln!("warning: {w}");
+        crate::progress::note!("warning: {w}");
     }
     let currency = ltv_core::Currency::parse(&options.currency).map_err(crate::error::core)?;
     let c = &currency;

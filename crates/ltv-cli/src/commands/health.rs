@@ -1,7 +1,7 @@
 //! `ltv health`: flags → `ltv_health::HealthOptions`, the files opened, one call to
 //! `ltv_health::health`, the report rendered as text, JSON or CSV.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 use anyhow::Result;
 use ltv_core::present::{money, percent};
@@ -13,7 +13,7 @@ use ltv_health::{
 use ltv_segments::{CsvFile, SegmentsError};
 
 use crate::args::{HealthArgs, LangArg, TableFormat};
-use crate::commands::{csv_out, load};
+use crate::commands::csv_out;
 use crate::error;
 use crate::output::{self, KvTable, Table};
 
@@ -29,26 +29,23 @@ pub fn run(args: &HealthArgs, out: &mut dyn Write) -> Result<()> {
         )),
         (None, None) => None,
     };
-    // a progress line while the files are read, on a terminal
-    let terminal = std::io::stderr().is_terminal();
-    let progress = terminal.then_some(load::progress as fn(u64, u64));
-    let report = health_with_progress(&usage, outcomes.as_ref(), &options, progress);
-    if terminal {
-        eprint!("\r\x1b[K");
-    }
-    let report = report.map_err(health_error)?;
+    // the bytes read on the progress bar, on a terminal
+    let job = crate::progress::job();
+    job.phase(ltv_core::Phase::Read);
+    let report =
+        health_with_progress(&usage, outcomes.as_ref(), &options, &job).map_err(health_error)?;
     drop((usage, outcomes));
     match args.format.format {
         TableFormat::Json => output::write(out, &output::json(&report)?),
         TableFormat::Text => {
             for w in &report.warnings {
-                eprintln!("warning: {w}");
+                crate::progress::note!("warning: {w}");
             }
             output::write(out, &text(&report, args.top))
         }
         TableFormat::Csv => {
             for w in &report.warnings {
-                eprintln!("warning: {w}");
+                crate::progress::note!("warning: {w}");
             }
             csv(&report, out)
         }

@@ -1,8 +1,6 @@
 //! Loading a transactions file for a command: progress on a terminal, the skip report
 //! and the as-of note on stderr.
 
-use std::io::{IsTerminal, Write};
-
 use anyhow::Result;
 use ltv_segments::{CsvFile, CustomerTable, Day, SkipReport, Transactions};
 
@@ -47,7 +45,7 @@ pub(crate) fn customer_table(args: &TransactionArgs) -> Result<CustomerTable> {
 /// Says on stderr when a file was not UTF-8 (read as Shift_JIS, UTF-16).
 fn encoding_note(csv: &CsvFile) {
     if csv.encoding() != "UTF-8" {
-        eprintln!(
+        crate::progress::note!(
             "note: read {} as {}",
             crate::error::clip(csv.name()),
             csv.encoding()
@@ -55,17 +53,16 @@ fn encoding_note(csv: &CsvFile) {
     }
 }
 
-/// Runs `load` with a progress bar on stderr when it is a terminal.
+/// Runs `load` as the read phase of the command's job (the bytes read on the
+/// progress bar).
 fn with_progress<T>(
     load: impl FnOnce(&ltv_segments::LoadOptions) -> ltv_segments::Result<T>,
     args: &ReadArgs,
 ) -> ltv_segments::Result<T> {
-    let terminal = std::io::stderr().is_terminal();
-    let options = args.load_options(terminal.then_some(progress as fn(u64, u64)));
-    let loaded = load(&options);
-    if terminal {
-        eprint!("\r\x1b[K");
-    }
+    let job = crate::progress::job();
+    job.phase(ltv_core::Phase::Read);
+    let loaded = load(&args.load_options(job.clone()));
+    job.phase(ltv_core::Phase::Aggregate);
     loaded
 }
 
@@ -77,17 +74,11 @@ fn notes(skipped: &SkipReport, rows_after_as_of: u64, as_of: Day) {
             .lines()
             .map(|l| crate::error::printable(l).into_owned())
             .collect();
-        eprintln!("warning: {}", lines.join("\n"));
+        crate::progress::note!("warning: {}", lines.join("\n"));
     }
     if rows_after_as_of > 0 {
-        eprintln!("note: ignored {rows_after_as_of} order(s) after the as-of date {as_of}");
+        crate::progress::note!(
+            "note: ignored {rows_after_as_of} order(s) after the as-of date {as_of}"
+        );
     }
-}
-
-/// The progress line on stderr: `reading NN%`.
-pub(crate) fn progress(done: u64, total: u64) {
-    let pct = (done * 100).checked_div(total).unwrap_or(100);
-    let mut err = std::io::stderr().lock();
-    let _ = write!(err, "\rreading {pct:>3}%");
-    let _ = err.flush();
 }

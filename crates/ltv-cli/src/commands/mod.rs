@@ -31,6 +31,7 @@ use crate::args::{Cli, Command};
 /// Runs the parsed command, writing its data output to `out`.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     csv_out::set_raw(cli.raw_csv);
+    let _progress = crate::progress::Run::start(cli.quiet);
     if cli.excel {
         let mut excel = csv_out::Excel::new(out);
         run_command(cli.command, &mut excel)?;

@@ -41,7 +41,7 @@ pub fn with_data(path: &Path, file: PlanFile, data: Option<Data<'_>>) -> Result<
     let tx = load::read(data.file, data.read)?;
     let m = baseline::measured(&tx, data.cac, &data.options, true)?;
     if let Some(w) = file.baseline.as_ref().and_then(|b| m.compare(b)) {
-        eprintln!("warning: {w}");
+        crate::progress::note!("warning: {w}");
     }
     file.with_baseline(m.baseline).map_err(|e| error(path, e))
 }

@@ -50,14 +50,14 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<()> {
         ReportFormat::Json => {
             let data = report_data(&input, &options).map_err(error::report)?;
             for w in &data.warnings {
-                eprintln!("warning: {w}");
+                crate::progress::note!("warning: {w}");
             }
             output::json(&data)?
         }
         ReportFormat::Html | ReportFormat::Outline => {
             let doc = build(&input, &options).map_err(error::report)?;
             for w in &doc.warnings {
-                eprintln!("warning: {w}");
+                crate::progress::note!("warning: {w}");
             }
             if args.format == ReportFormat::Html {
                 doc.to_html()?
@@ -70,7 +70,7 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<()> {
         Some(path) => {
             std::fs::write(path, text)
                 .with_context(|| format!("cannot write {}", path.display()))?;
-            eprintln!("wrote {}", path.display());
+            crate::progress::note!("wrote {}", path.display());
             Ok(())
         }
         None => output::write(out, &text),
@@ -94,4 +94,5 @@ fn apply(args: &ReportArgs, options: &mut ReportOptions) {
     }
     options.horizon_months = args.horizon_months;
     options.discount_rate = args.discount_rate;
+    options.job = crate::progress::job();
 }

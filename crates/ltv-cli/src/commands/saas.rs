@@ -52,7 +52,7 @@ fn load(args: &SaasArgs) -> Result<(MrrTable, SkipReport)> {
         .map_err(error::segments)?;
     let csv = CsvOptions {
         skip_invalid: args.skip_invalid,
-        progress: None,
+        job: Default::default(),
     };
     let (table, skipped) = match args.input {
         SaasInput::Mrr => read_mrr(
@@ -92,7 +92,7 @@ fn load(args: &SaasArgs) -> Result<(MrrTable, SkipReport)> {
             .lines()
             .map(|l| crate::error::printable(l).into_owned())
             .collect();
-        eprintln!("warning: {}", lines.join("\n"));
+        crate::progress::note!("warning: {}", lines.join("\n"));
     }
     Ok((table, skipped))
 }

@@ -383,3 +383,41 @@ fn column_mapping_delimiter_date_format_and_as_of() {
         "note: ignored 1 order(s) after the as-of date 2024-03-31\n"
     );
 }
+
+/// Progress is drawn on a terminal only: the bytes read and then the phases; nothing
+/// when stderr is not a terminal, nor with `--quiet`. The terminal is script(1)'s
+/// pseudo-terminal (util-linux, on every Debian).
+#[test]
+fn progress_is_drawn_on_a_terminal_only() {
+    let piped = crate::ltv(&["report", CDNOW, "--date-col", "date", "--format", "json"]);
+    assert_eq!(piped.code, 0, "{}", piped.stderr);
+    assert!(!piped.stderr.contains("read"), "{}", piped.stderr);
+    let on_terminal = |quiet: bool| {
+        let bin = env!("CARGO_BIN_EXE_ltv");
+        let q = if quiet { " --quiet" } else { "" };
+        let command = format!("{bin}{q} report {CDNOW} --date-col date --format json > /dev/null");
+        let out = std::process::Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .output();
+        match out {
+            Ok(out) if out.status.success() => {
+                Some(String::from_utf8_lossy(&out.stdout).into_owned())
+            }
+            Ok(out) => panic!("script failed: {}", String::from_utf8_lossy(&out.stderr)),
+            Err(e) if std::env::var_os("CI").is_some() => panic!("script(1) is needed in CI: {e}"),
+            Err(e) => {
+                eprintln!("skipped: script(1) is not installed ({e})");
+                None
+            }
+        }
+    };
+    let Some(drawn) = on_terminal(false) else {
+        return;
+    };
+    for phase in ["read", "aggregate", "fit", "segment"] {
+        assert!(drawn.contains(phase), "no {phase} in {drawn:?}");
+    }
+    assert!(drawn.contains("KiB"), "no bytes read in {drawn:?}");
+    let quiet = on_terminal(true).unwrap_or_default();
+    assert!(!quiet.contains("read"), "--quiet drew {quiet:?}");
+}

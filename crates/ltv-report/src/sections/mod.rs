@@ -11,7 +11,7 @@ pub mod rfm;
 
 use std::collections::BTreeMap;
 
-use ltv_core::{present, Currency, Decimal, Lang};
+use ltv_core::{present, Currency, Decimal, Lang, Phase};
 use ltv_forecast::{forecast_clv, ClvReport, ClvRequest, TimeUnit};
 use ltv_planner::{bottleneck, levers, measure, Bottleneck, MeasuredBaseline};
 use ltv_segments::{summarize, Transactions};
@@ -108,6 +108,9 @@ impl<'a> Facts<'a> {
     pub fn gather(input: &ReportInput<'a>, options: &ReportOptions) -> Result<Self, ReportError> {
         let tx = input.transactions;
         let lang = options.lang;
+        let job = &options.job;
+        job.check()?;
+        job.phase(Phase::Aggregate);
         let summaries = summarize(tx)?;
         let currency = Currency::parse(&options.currency)?;
         let mut unavailable = BTreeMap::new();
@@ -171,6 +174,8 @@ impl<'a> Facts<'a> {
             Ok(m) => levers(&m.baseline).ok(),
             Err(_) => None,
         };
+        job.check()?;
+        job.phase(Phase::Fit);
         let clv = forecast_clv(
             &ltv_forecast::histories(tx),
             i64::from(tx.as_of().days()),
@@ -189,6 +194,8 @@ impl<'a> Facts<'a> {
                 None
             }
         };
+        job.check()?;
+        job.phase(Phase::Segment);
         let rfm = match rfm::facts(tx) {
             Ok(r) => Some(r),
             Err(e) => {
@@ -203,6 +210,10 @@ impl<'a> Facts<'a> {
                 (None, None)
             }
         };
+        job.check()?;
+        if input.plan.is_some() {
+            job.phase(Phase::Plan);
+        }
         let plan = match (input.plan, &measured) {
             (None, _) => None,
             (Some(file), Ok(m)) => {

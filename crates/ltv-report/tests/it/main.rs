@@ -45,3 +45,48 @@ fn html_is_self_contained() {
         );
     }
 }
+
+/// A report whose job is cancelled stops with `Cancelled`; until then its phases are
+/// reported in order.
+#[test]
+fn a_cancelled_report_stops_and_phases_are_reported() {
+    use std::sync::{Arc, Mutex};
+
+    use ltv_core::{Job, Phase, Watcher};
+    use ltv_report::{build, ReportError, ReportInput};
+
+    #[derive(Default, Clone)]
+    struct Phases(Arc<Mutex<Vec<Phase>>>);
+    impl Watcher for Phases {
+        fn phase(&self, phase: Phase) {
+            self.0.lock().unwrap().push(phase);
+        }
+        fn bytes(&self, _: u64, _: u64) {}
+    }
+
+    let (tx, spend, plan) = sample::load().unwrap();
+    let input = ReportInput {
+        transactions: &tx,
+        spend: Some(&spend),
+        plan: Some(&plan),
+        board: None,
+    };
+    let phases = Phases::default();
+    let mut options = sample::options(Lang::En);
+    options.job = Job::new(Some(Box::new(phases.clone())));
+    build(&input, &options).unwrap();
+    assert_eq!(
+        *phases.0.lock().unwrap(),
+        [
+            Phase::Aggregate,
+            Phase::Fit,
+            Phase::Segment,
+            Phase::Plan,
+            Phase::Render
+        ]
+    );
+    options.job = Job::new(None);
+    options.job.cancel();
+    let err = build(&input, &options).unwrap_err();
+    assert!(matches!(err, ReportError::Cancelled(_)), "{err}");
+}

@@ -101,7 +101,7 @@ fn skip_invalid_reports_what_it_skipped() {
     let options = MrrReadOptions {
         csv: CsvOptions {
             skip_invalid: true,
-            progress: None,
+            job: Default::default(),
         },
         ..MrrReadOptions::default()
     };

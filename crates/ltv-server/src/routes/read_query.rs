@@ -186,7 +186,7 @@ impl ReadQuery {
             date_format,
             csv: CsvOptions {
                 skip_invalid: self.skip_invalid,
-                progress: None,
+                job: Default::default(),
             },
             as_of,
             amount_format,
@@ -228,6 +228,13 @@ pub struct TransactionsReader {
 }
 
 impl TransactionsReader {
+    /// The load options, reading as part of the heavy job running on this thread.
+    fn with_job(&self) -> LoadOptions {
+        let mut load = self.load.clone();
+        load.csv.job = crate::pool::current_job();
+        load
+    }
+
     /// Reads and loads the transactions of `body` (named `name` in errors).
     ///
     /// # Errors
@@ -236,7 +243,7 @@ impl TransactionsReader {
     pub fn read(&self, name: &str, body: impl Read) -> Result<Transactions, ApiError> {
         Ok(Transactions::load(
             &CsvFile::from_reader_encoded(name, body, self.delimiter, self.encoding)?,
-            &self.load,
+            &self.with_job(),
         )?)
     }
 
@@ -248,7 +255,7 @@ impl TransactionsReader {
     pub fn table(&self, name: &str, body: impl Read) -> Result<CustomerTable, ApiError> {
         Ok(CustomerTable::load(
             &CsvFile::from_reader_encoded(name, body, self.delimiter, self.encoding)?,
-            &self.load,
+            &self.with_job(),
         )?)
     }
 
@@ -259,7 +266,7 @@ impl TransactionsReader {
     pub fn load(&self, name: &str, bytes: Vec<u8>) -> Result<Transactions, ApiError> {
         Ok(Transactions::load(
             &CsvFile::from_bytes_encoded(name, bytes, self.delimiter, self.encoding)?,
-            &self.load,
+            &self.with_job(),
         )?)
     }
 }

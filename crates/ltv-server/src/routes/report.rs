@@ -191,7 +191,13 @@ async fn make(state: &AppState, req: Request) -> Result<String, Failure> {
     let lang = options.lang;
     state
         .pool()
-        .run(move || from_uploads(uploads, &options).and_then(|doc| doc.to_html()))
+        .run(move || {
+            let options = ReportOptions {
+                job: crate::pool::current_job(),
+                ..options
+            };
+            from_uploads(uploads, &options).and_then(|doc| doc.to_html())
+        })
         .await
         .map_err(|error| Failure { lang, error, texts })
 }
@@ -201,7 +207,13 @@ async fn make_data(state: &AppState, req: Request) -> Result<ltv_report::ReportD
     let lang = options.lang;
     state
         .pool()
-        .run(move || data_from_uploads(uploads, &options))
+        .run(move || {
+            let options = ReportOptions {
+                job: crate::pool::current_job(),
+                ..options
+            };
+            data_from_uploads(uploads, &options)
+        })
         .await
         .map_err(|error| Failure { lang, error, texts })
 }

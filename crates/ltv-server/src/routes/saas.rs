@@ -130,7 +130,7 @@ pub async fn saas(
                 },
                 csv: CsvOptions {
                     skip_invalid: q.skip_invalid,
-                    progress: None,
+                    job: Default::default(),
                 },
                 sum_duplicates: q.sum_duplicates,
             };

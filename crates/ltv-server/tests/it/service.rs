@@ -106,3 +106,68 @@ async fn a_slow_request_times_out_with_503() {
     assert_eq!(reply.status, 503);
     assert_eq!(reply.code(), "timeout");
 }
+
+/// A heavy job whose request times out is cancelled: it sees the cancellation at its
+/// next check, stops, and its slot is free again at once (the pool has one slot).
+#[tokio::test]
+async fn a_timed_out_heavy_job_is_cancelled_and_frees_its_slot() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use std::time::Instant;
+
+    let state = AppState::new(Limits {
+        request_timeout: Duration::from_millis(100),
+        heavy_jobs: 1,
+        ..Limits::default()
+    });
+    let stopped = Arc::new(AtomicBool::new(false));
+    let seen = Arc::clone(&stopped);
+    let app = with_layers(
+        Router::new().route(
+            "/heavy",
+            get(
+                move |axum::extract::State(state): axum::extract::State<AppState>| {
+                    let seen = Arc::clone(&seen);
+                    async move {
+                        state
+                            .pool()
+                            .run(move || {
+                                let job = ltv_server::current_job();
+                                // a job that would run for a minute, checking as the
+                                // libraries do
+                                let started = Instant::now();
+                                while started.elapsed() < Duration::from_secs(60) {
+                                    if job.check().is_err() {
+                                        seen.store(true, Ordering::SeqCst);
+                                        return Err(ltv_server::ApiError::Internal);
+                                    }
+                                    std::thread::sleep(Duration::from_millis(10));
+                                }
+                                Ok("done")
+                            })
+                            .await
+                    }
+                },
+            )
+            .with_state(state.clone()),
+        ),
+        state.clone(),
+    );
+    let req = Request::get("/heavy").body(Body::empty()).unwrap();
+    let reply = send_to(app, req).await;
+    assert_eq!(reply.status, 503);
+    assert_eq!(reply.code(), "timeout");
+    // the job stops within a second and gives its slot back
+    let waited = Instant::now();
+    while state.pool().try_slot().is_err() {
+        assert!(
+            waited.elapsed() < Duration::from_secs(1),
+            "the timed-out job still holds its slot"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(
+        stopped.load(Ordering::SeqCst),
+        "the job never saw the cancellation"
+    );
+}
