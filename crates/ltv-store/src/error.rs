@@ -103,6 +103,24 @@ pub enum StoreError {
         /// The current version.
         actual: i64,
     },
+    /// No active token with this name.
+    #[error("no active token named \"{name}\"")]
+    UnknownToken {
+        /// The name.
+        name: String,
+    },
+    /// An active token with this name exists already.
+    #[error("an active token named \"{name}\" exists already: revoke it first")]
+    DuplicateToken {
+        /// The name.
+        name: String,
+    },
+    /// The operating system's random source failed.
+    #[error("cannot make a random token: {0}")]
+    Random(String),
+    /// Every connection of the pool is busy for longer than the connect timeout.
+    #[error("the database is busy: no connection became free in time")]
+    Busy,
     /// A measurement or ranking needs something the database does not hold yet.
     #[error("{0}")]
     Unavailable(String),
@@ -151,6 +169,7 @@ impl StoreError {
 /// A database error, without the driver's internals.
 pub(crate) fn db(err: sqlx::Error) -> StoreError {
     match err {
+        sqlx::Error::PoolTimedOut => StoreError::Busy,
         sqlx::Error::Database(e) => StoreError::Database(e.message().to_owned()),
         other => StoreError::Database(other.to_string()),
     }

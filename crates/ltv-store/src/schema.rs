@@ -18,15 +18,23 @@ pub(crate) struct Migration {
 }
 
 /// Every migration, oldest first.
-pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    description: "initiatives, ratings, snapshots, baselines and the audit log",
-    sqlite: include_str!("../migrations/sqlite/0001_backlog.sql"),
-    postgres: include_str!("../migrations/postgres/0001_backlog.sql"),
-}];
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        description: "initiatives, ratings, snapshots, baselines and the audit log",
+        sqlite: include_str!("../migrations/sqlite/0001_backlog.sql"),
+        postgres: include_str!("../migrations/postgres/0001_backlog.sql"),
+    },
+    Migration {
+        version: 2,
+        description: "API tokens of the team service (hashed) with their roles",
+        sqlite: include_str!("../migrations/sqlite/0002_tokens.sql"),
+        postgres: include_str!("../migrations/postgres/0002_tokens.sql"),
+    },
+];
 
 /// The schema version this build reads and writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 const CREATE_SCHEMA_TABLE: &str = "CREATE TABLE IF NOT EXISTS ltv_schema (\
     version BIGINT PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)";

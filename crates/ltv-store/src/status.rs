@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// Where an initiative is in its lifecycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Proposed, being rated.
@@ -83,6 +84,27 @@ impl Status {
             let names: Vec<&str> = next.iter().map(|s| s.as_str()).collect();
             format!("allowed from {self}: {}", names.join(", "))
         }
+    }
+}
+
+/// A status move, as an API sends it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MoveRequest {
+    /// The status to move to.
+    pub to: Status,
+    /// The start date (to `running`) or end date (to `done` or `dropped`); default
+    /// today (the server's local date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<chrono::NaiveDate>,
+}
+
+impl MoveRequest {
+    /// The date, or today's (local) date.
+    pub fn date_or_today(&self) -> chrono::NaiveDate {
+        self.date
+            .unwrap_or_else(|| chrono::Local::now().date_naive())
     }
 }
 

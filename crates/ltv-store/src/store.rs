@@ -85,6 +85,7 @@ pub struct ImportReport {
 
 /// An initiative with every rating and every change.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct History {
     /// The initiative now.
     pub initiative: Initiative,
@@ -134,13 +135,13 @@ const AUDIT_COLUMNS: &str = "id, changed_at, actor, entity, entity_id, initiativ
 const LATEST_RATINGS: &str =
     "id IN (SELECT MAX(id) FROM ratings GROUP BY initiative_id, rater, method)";
 
-fn now() -> DateTime<Utc> {
+pub(crate) fn now() -> DateTime<Utc> {
     // microseconds: what the text column keeps, so a value read back compares equal
     let t = Utc::now();
     DateTime::from_timestamp_micros(t.timestamp_micros()).unwrap_or(t)
 }
 
-fn time_text(t: &DateTime<Utc>) -> String {
+pub(crate) fn time_text(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
@@ -148,20 +149,20 @@ fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(|e| StoreError::corrupt("value", e))
 }
 
-fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<serde_json::Value> {
+pub(crate) fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<serde_json::Value> {
     serde_json::to_value(value).map_err(|e| StoreError::corrupt("value", e))
 }
 
-struct Cols<'r>(&'r AnyRow);
+pub(crate) struct Cols<'r>(pub(crate) &'r AnyRow);
 
 impl Cols<'_> {
-    fn text(&self, col: &str) -> Result<String> {
+    pub(crate) fn text(&self, col: &str) -> Result<String> {
         self.0.try_get::<String, _>(col).map_err(db)
     }
-    fn opt_text(&self, col: &str) -> Result<Option<String>> {
+    pub(crate) fn opt_text(&self, col: &str) -> Result<Option<String>> {
         self.0.try_get::<Option<String>, _>(col).map_err(db)
     }
-    fn int(&self, col: &str) -> Result<i64> {
+    pub(crate) fn int(&self, col: &str) -> Result<i64> {
         self.0.try_get::<i64, _>(col).map_err(db)
     }
     fn opt_int(&self, col: &str) -> Result<Option<i64>> {
@@ -180,7 +181,7 @@ impl Cols<'_> {
             .map(|t| serde_json::from_str(&t).map_err(|e| StoreError::corrupt(col, e)))
             .transpose()
     }
-    fn time(&self, col: &str) -> Result<DateTime<Utc>> {
+    pub(crate) fn time(&self, col: &str) -> Result<DateTime<Utc>> {
         let t = self.text(col)?;
         DateTime::parse_from_rfc3339(&t)
             .map(|t| t.with_timezone(&Utc))
@@ -277,18 +278,22 @@ fn state(i: &Initiative) -> Result<serde_json::Value> {
 }
 
 /// One audit entry.
-struct Change<'a> {
-    actor: &'a str,
-    entity: &'static str,
-    entity_id: Option<i64>,
-    initiative_id: Option<i64>,
-    subject: &'a str,
-    operation: &'static str,
-    before: Option<serde_json::Value>,
-    after: Option<serde_json::Value>,
+pub(crate) struct Change<'a> {
+    pub(crate) actor: &'a str,
+    pub(crate) entity: &'static str,
+    pub(crate) entity_id: Option<i64>,
+    pub(crate) initiative_id: Option<i64>,
+    pub(crate) subject: &'a str,
+    pub(crate) operation: &'static str,
+    pub(crate) before: Option<serde_json::Value>,
+    pub(crate) after: Option<serde_json::Value>,
 }
 
-async fn record(conn: &mut AnyConnection, at: &DateTime<Utc>, c: Change<'_>) -> Result<()> {
+pub(crate) async fn record(
+    conn: &mut AnyConnection,
+    at: &DateTime<Utc>,
+    c: Change<'_>,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO audit_log (changed_at, actor, entity, entity_id, initiative_id, subject, \
          operation, before_json, after_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -523,7 +528,7 @@ fn check_rater(initiative: &str, rater: &str) -> Result<String> {
     Ok(r.to_owned())
 }
 
-fn check_actor(actor: &str) -> Result<&str> {
+pub(crate) fn check_actor(actor: &str) -> Result<&str> {
     let a = actor.trim();
     if a.is_empty() {
         return Err(StoreError::invalid(
@@ -642,6 +647,11 @@ impl Store {
         &self.url.shown
     }
 
+    /// The connection pool.
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
     /// Closes the pool (waits for connections to be returned).
     pub async fn close(&self) {
         self.pool.close().await;
@@ -652,7 +662,7 @@ impl Store {
     }
 
     /// A transaction holding the writer lock.
-    async fn write(&self) -> Result<Transaction<'static, Any>> {
+    pub(crate) async fn write(&self) -> Result<Transaction<'static, Any>> {
         match self.url.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db),
             Backend::Postgres => {
