@@ -27,6 +27,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod auth;
 mod budget;
 mod error;
 pub mod extract;
@@ -48,6 +49,7 @@ pub use error::{ApiError, ErrorBody, ErrorDetail};
 pub use layers::with_layers;
 pub use pool::{HeavyPool, RETRY_AFTER_S};
 pub use serve::{default_max_connections, serve, ServeOptions, MAX_HEADER_BYTES};
+pub use auth::AuthOptions;
 pub use state::{AppState, BodyLimits, Limits};
 
 /// The service: every endpoint, `/openapi.json`, the fallbacks and the middleware.
@@ -63,6 +65,10 @@ pub fn routes() -> Router<AppState> {
     routes
         .route("/", get(routes::report::index))
         .route("/sample", get(routes::report::sample))
+        .route("/backlog", get(routes::board::page))
+        .route("/backlog/board", get(routes::board::cards))
+        .route("/assets/board.js", get(routes::board::script))
+        .route("/assets/board.css", get(routes::board::style))
         .route(
             "/openapi.json",
             get(move || {

@@ -100,4 +100,4 @@ pub use status::{MoveRequest, Status};
 pub use store::{
     Export, ExportedRating, Filter, History, ImportReport, Store, StoreOptions, PLAN_FILE_RATER,
 };
-pub use token::{IssuedToken, Role, Token, MAX_TOKEN_NAME_CHARS, TOKEN_PREFIX};
+pub use token::{IssuedToken, Role, Token, TokenRequest, MAX_TOKEN_NAME_CHARS, TOKEN_PREFIX};

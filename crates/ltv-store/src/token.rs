@@ -95,6 +95,17 @@ impl Token {
     }
 }
 
+/// A token to create, as an API sends it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    /// Whose token it is (1–100 characters; one active token per name).
+    pub name: String,
+    /// What it may do.
+    pub role: Role,
+}
+
 /// A token just created: its record and the token itself, shown this once.
 #[derive(Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
