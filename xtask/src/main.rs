@@ -15,6 +15,7 @@ mod docs;
 mod gen_data;
 mod gen_mrr;
 mod gen_sample;
+mod gen_usage;
 mod manifest;
 mod release;
 mod sha256;
@@ -43,9 +44,10 @@ fn main() -> ExitCode {
         "gen-data" => gen_data::run(rest),
         "gen-mrr" => gen_mrr::run(rest),
         "gen-sample" => gen_sample::run(rest),
+        "gen-usage" => gen_usage::run(rest),
         "bench" => bench::run(rest),
         "help" | "--help" | "-h" => {
-            print!("{USAGE}{}", gen_mrr::USAGE);
+            print!("{USAGE}{}{}", gen_mrr::USAGE, gen_usage::USAGE);
             Ok(())
         }
         other => Err(format!("unknown task '{other}'; run `cargo xtask help`")),
@@ -80,12 +82,14 @@ tasks:
   gen-sample [--check]        regenerate the sample bundled in `ltv report --sample`
                               (crates/ltv-report/data); --check fails when it is stale
   bench [--rows N] [--compare] [--runs R] [--file PATH] [--customers N]
-        [--only segments,forecast,server]
+        [--only segments,forecast,server,health] [--health-accounts N]
                               every benchmark, one table with targets: `ltv rfm|customers|
                               cohort` on a generated file of about N rows (default
                               10,000,000), the BG/NBD fit on 1M customers, the server load
-                              test; --compare adds DuckDB/Polars from .venv/bin/python
-                              (or $LTV_BENCH_PYTHON) when present, with ratios
+                              test, `ltv health` on about 60M generated usage rows
+                              (--health-accounts, default 1,330,000); --compare adds
+                              DuckDB/Polars from .venv/bin/python (or $LTV_BENCH_PYTHON)
+                              when present, with ratios
 ";
 
 /// Fails with a usage message if `args` holds anything but the flags in `known`;

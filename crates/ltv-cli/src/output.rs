@@ -105,6 +105,8 @@ impl KvTable {
 pub struct Table {
     header: Vec<String>,
     rows: Vec<Vec<String>>,
+    /// Columns after the first that are left-aligned too (free text).
+    left: Vec<usize>,
 }
 
 impl Table {
@@ -113,7 +115,14 @@ impl Table {
         Table {
             header: header.into_iter().map(|h| printable(h.into())).collect(),
             rows: Vec::new(),
+            left: Vec::new(),
         }
+    }
+
+    /// Left-aligns column `i` as well (for free text such as reasons).
+    pub fn left_aligned(mut self, i: usize) -> Self {
+        self.left.push(i);
+        self
     }
 
     /// Adds a row.
@@ -143,6 +152,10 @@ impl Table {
             for (i, w) in widths.iter().enumerate() {
                 let cell = row.get(i).map(String::as_str).unwrap_or("");
                 if i == 0 {
+                    text.push_str(cell);
+                    text.push_str(&pad(*w, cell));
+                } else if self.left.contains(&i) {
+                    text.push_str("  ");
                     text.push_str(cell);
                     text.push_str(&pad(*w, cell));
                 } else {

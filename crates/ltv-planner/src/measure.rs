@@ -16,9 +16,9 @@ use std::fmt;
 
 use ltv_core::{max_affordable_cac, payback_periods, Band, Currency, Lang, Margin};
 use ltv_segments::{
-    channel_economics, drivers, drivers_by, match_spend, Day, DriverOptions, Drivers, GroupBy,
-    GroupDrivers, SegmentsError, SkipReport, Spend, SpendMatch, Transactions,
-    DEFAULT_INACTIVE_DAYS, DEFAULT_REPEAT_DAYS,
+    channel_economics, grouped, match_spend, Day, DriverOptions, Drivers, GroupDrivers,
+    SegmentsError, SkipReport, Spend, SpendMatch, Transactions, DEFAULT_INACTIVE_DAYS,
+    DEFAULT_REPEAT_DAYS,
 };
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize, Serializer};
@@ -994,11 +994,13 @@ impl Groups {
     ) -> Result<Groups, MeasureError> {
         let currency = options.validate()?;
         let dopt = options.driver_options();
-        let all = drivers(tx, &dopt)?;
-        let by_channel = drivers_by(tx, GroupBy::Channel, &dopt)?;
-        let by_cohort = drivers_by(tx, GroupBy::CohortMonth, &dopt)?;
-        let by_quarter = drivers_by(tx, GroupBy::CohortQuarter, &dopt)?;
-        let by_repeat = drivers_by(tx, GroupBy::RepeatStatus, &dopt)?;
+        let ltv_segments::Grouped {
+            all,
+            by_channel,
+            by_month: by_cohort,
+            by_quarter,
+            by_repeat,
+        } = grouped(tx, &dopt)?;
         let business = options.business.unwrap_or(Business::Ec);
         let channel_names: Vec<(String, u64)> = by_channel
             .iter()

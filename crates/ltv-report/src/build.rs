@@ -80,6 +80,8 @@ pub struct ReportInput<'a> {
     /// Initiatives to rank and the ROI case of the top one; their baseline is the one
     /// measured from the data.
     pub plan: Option<&'a PlanFile>,
+    /// The team's backlog from its database (`ltv_store::Store::board`).
+    pub board: Option<&'a ltv_store::Board>,
 }
 
 /// The numbers of every section (what `ltv report --format json` prints).
@@ -175,6 +177,17 @@ pub fn build(input: &ReportInput<'_>, options: &ReportOptions) -> Result<Documen
                 "計画: 施策の優先順位と ROI",
             ),
             sections::plan::section(&ctx, &facts),
+        ));
+    }
+    if input.board.is_some() {
+        out.push(part(
+            "backlog",
+            t(
+                lang,
+                "The backlog: initiatives, KPI trend and measured effects",
+                "バックログ: 施策・KPI 推移・効果測定",
+            ),
+            sections::backlog::section(&ctx, &facts),
         ));
     }
     let title = options.title.clone().unwrap_or_else(|| {

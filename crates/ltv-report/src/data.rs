@@ -68,6 +68,10 @@ pub struct ReportData {
     /// Rows skipped as invalid (left out when none were).
     #[serde(skip_serializing_if = "SkipReport::is_empty")]
     pub skipped: SkipReport,
+    /// The shared backlog (with `--db`): the board, the KPI trend, the measured
+    /// initiatives and the raters' calibration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backlog: Option<ltv_store::Board>,
 }
 
 /// Another figure a customer can be valued by, and what it is for.

@@ -17,7 +17,7 @@
 //!     b',',
 //!     &LoadOptions::default(),
 //! )?;
-//! let input = ReportInput { transactions: &tx, spend: None, plan: None };
+//! let input = ReportInput { transactions: &tx, spend: None, plan: None, board: None };
 //! let doc = build(&input, &ReportOptions::default())?;
 //! let html = doc.to_html()?;
 //! assert!(html.contains("<svg"));

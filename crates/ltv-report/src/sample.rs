@@ -62,6 +62,7 @@ pub fn data(lang: Lang) -> Result<crate::ReportData, ReportError> {
             transactions: &tx,
             spend: Some(&spend),
             plan: Some(&plan),
+            board: None,
         },
         &options(lang),
     )
@@ -78,6 +79,7 @@ pub fn report(lang: Lang) -> Result<Document, ReportError> {
             transactions: &tx,
             spend: Some(&spend),
             plan: Some(&plan),
+            board: None,
         },
         &options(lang),
     )

@@ -46,6 +46,7 @@ pub fn from_uploads(uploads: Uploads, options: &ReportOptions) -> Result<Documen
             transactions: &tx,
             spend: spend.as_ref(),
             plan: plan.as_ref(),
+            board: None,
         },
         options,
     )
@@ -65,6 +66,7 @@ pub fn data_from_uploads(
             transactions: &tx,
             spend: spend.as_ref(),
             plan: plan.as_ref(),
+            board: None,
         },
         options,
     )

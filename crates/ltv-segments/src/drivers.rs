@@ -8,6 +8,7 @@
 //! measured baseline), so that the headline, the channels and the plan share one
 //! definition.
 
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -213,14 +214,11 @@ pub struct GroupDrivers {
 pub fn drivers(tx: &Transactions, options: &DriverOptions) -> Result<Drivers> {
     options.validate()?;
     let span = Span::of(tx);
-    let mut acc = Acc::default();
-    for c in tx.customers() {
-        acc.add(&c, &span, options)?;
-    }
-    acc.finish(&span, options)
+    let sums = accumulate(tx, &span, options, false)?;
+    sums.all.finish(&span, options)
 }
 
-/// Measures the drivers per channel or per first-order month.
+/// Measures the drivers per channel or per first-order month, quarter or repeat status.
 ///
 /// # Errors
 /// As for [`drivers`].
@@ -229,74 +227,208 @@ pub fn drivers_by(
     by: GroupBy,
     options: &DriverOptions,
 ) -> Result<Vec<GroupDrivers>> {
+    let g = grouped(tx, options)?;
+    Ok(match by {
+        GroupBy::Channel => g.by_channel,
+        GroupBy::CohortMonth => g.by_month,
+        GroupBy::CohortQuarter => g.by_quarter,
+        GroupBy::RepeatStatus => g.by_repeat,
+    })
+}
+
+/// The drivers of all customers and of every grouping, measured in one pass.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grouped {
+    /// All customers.
+    pub all: Drivers,
+    /// Per channel, by name with `unknown` last.
+    pub by_channel: Vec<GroupDrivers>,
+    /// Per first-order month, oldest first.
+    pub by_month: Vec<GroupDrivers>,
+    /// Per first-order quarter, oldest first.
+    pub by_quarter: Vec<GroupDrivers>,
+    /// `repeat`, `one_time`, `too_recent`.
+    pub by_repeat: Vec<GroupDrivers>,
+}
+
+/// Measures the drivers of all customers and per channel, first-order month, quarter and
+/// repeat status, in one parallel pass over the customers (in fixed chunks summed in
+/// order, so the result does not depend on the number of threads).
+///
+/// # Errors
+/// As for [`drivers`].
+pub fn grouped(tx: &Transactions, options: &DriverOptions) -> Result<Grouped> {
     options.validate()?;
     let span = Span::of(tx);
-    // (name, first and last month of a cohort, running sums)
-    type Group = (String, Option<(i32, i32)>, Acc);
-    let mut groups: Vec<Group> = Vec::new();
-    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for c in tx.customers() {
-        let Some(first) = c.first_day() else { continue };
-        let (key, month) = match by {
-            GroupBy::Channel => (c.channel.unwrap_or("unknown").to_owned(), None),
-            GroupBy::CohortMonth => {
-                let m = first.month_index();
-                (
-                    format!("{:04}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1),
-                    Some((m, m)),
-                )
-            }
-            GroupBy::CohortQuarter => {
-                let q = first.quarter_index();
-                let m = q * 3;
-                (
-                    format!("{:04}-Q{}", q.div_euclid(4), q.rem_euclid(4) + 1),
-                    Some((m, m + 2)),
-                )
-            }
-            GroupBy::RepeatStatus => {
-                let status = match repeated(&c, first, span.as_of, options.repeat_days) {
-                    None => "too_recent",
-                    Some(true) => "repeat",
-                    Some(false) => "one_time",
+    let sums = accumulate(tx, &span, options, true)?;
+    let finish = |acc: Acc| acc.finish(&span, options);
+    let channel_names = tx.channel_names();
+    let mut by_channel = Vec::new();
+    for (i, acc) in sums.channels.into_iter().enumerate() {
+        if acc.customers == 0 {
+            continue;
+        }
+        let group = channel_names
+            .get(i)
+            .cloned()
+            .unwrap_or_else(|| "unknown".to_owned());
+        by_channel.push(GroupDrivers {
+            group,
+            month_index: None,
+            last_month_index: None,
+            drivers: finish(acc)?,
+        });
+    }
+    by_channel
+        .sort_by(|a, b| (a.group == "unknown", &a.group).cmp(&(b.group == "unknown", &b.group)));
+    let cohorts = |map: std::collections::BTreeMap<i32, Acc>, quarter: bool| {
+        map.into_iter()
+            .map(|(key, acc)| {
+                let (group, first, last) = if quarter {
+                    (
+                        format!("{:04}-Q{}", key.div_euclid(4), key.rem_euclid(4) + 1),
+                        key * 3,
+                        key * 3 + 2,
+                    )
+                } else {
+                    (
+                        format!("{:04}-{:02}", key.div_euclid(12), key.rem_euclid(12) + 1),
+                        key,
+                        key,
+                    )
                 };
-                (status.to_owned(), None)
-            }
-        };
-        let i = match index.get(&key) {
-            Some(i) => *i,
-            None => {
-                groups.push((key.clone(), month, Acc::default()));
-                index.insert(key, groups.len() - 1);
-                groups.len() - 1
-            }
-        };
-        if let Some((_, _, acc)) = groups.get_mut(i) {
-            acc.add(&c, &span, options)?;
-        }
-    }
-    match by {
-        GroupBy::Channel => {
-            groups.sort_by(|a, b| (a.0 == "unknown", &a.0).cmp(&(b.0 == "unknown", &b.0)))
-        }
-        GroupBy::CohortMonth | GroupBy::CohortQuarter => groups.sort_by_key(|g| g.1),
-        GroupBy::RepeatStatus => groups.sort_by_key(|g| match g.0.as_str() {
-            "repeat" => 0,
-            "one_time" => 1,
-            _ => 2,
-        }),
-    }
-    groups
-        .into_iter()
-        .map(|(group, months, acc)| {
-            Ok(GroupDrivers {
-                group,
-                month_index: months.map(|m| m.0),
-                last_month_index: months.map(|m| m.1),
-                drivers: acc.finish(&span, options)?,
+                Ok(GroupDrivers {
+                    group,
+                    month_index: Some(first),
+                    last_month_index: Some(last),
+                    drivers: finish(acc)?,
+                })
             })
+            .collect::<Result<Vec<_>>>()
+    };
+    let by_month = cohorts(sums.months, false)?;
+    let by_quarter = cohorts(sums.quarters, true)?;
+    let mut by_repeat = Vec::new();
+    for (name, acc) in ["repeat", "one_time", "too_recent"]
+        .into_iter()
+        .zip(sums.repeat)
+    {
+        if acc.customers > 0 {
+            by_repeat.push(GroupDrivers {
+                group: name.to_owned(),
+                month_index: None,
+                last_month_index: None,
+                drivers: finish(acc)?,
+            });
+        }
+    }
+    Ok(Grouped {
+        all: finish(sums.all)?,
+        by_channel,
+        by_month,
+        by_quarter,
+        by_repeat,
+    })
+}
+
+/// Customers per chunk of the parallel pass.
+const CHUNK: usize = 1 << 15;
+
+/// The sums of one chunk of customers, or of all.
+struct Sums {
+    all: Acc,
+    /// By channel index; the last slot is customers without a channel.
+    channels: Vec<Acc>,
+    months: std::collections::BTreeMap<i32, Acc>,
+    quarters: std::collections::BTreeMap<i32, Acc>,
+    /// repeat, one-time, too recent.
+    repeat: [Acc; 3],
+}
+
+impl Sums {
+    fn new(channels: usize, grouped: bool) -> Sums {
+        Sums {
+            all: Acc {
+                gaps: Some(vec![0; MAX_GAP + 1]),
+                ..Acc::default()
+            },
+            channels: if grouped {
+                (0..=channels).map(|_| Acc::default()).collect()
+            } else {
+                Vec::new()
+            },
+            months: std::collections::BTreeMap::new(),
+            quarters: std::collections::BTreeMap::new(),
+            repeat: Default::default(),
+        }
+    }
+
+    fn merge(mut self, other: Sums) -> Result<Sums> {
+        self.all.merge(other.all)?;
+        for (a, b) in self.channels.iter_mut().zip(other.channels) {
+            a.merge(b)?;
+        }
+        for (k, b) in other.months {
+            self.months.entry(k).or_default().merge(b)?;
+        }
+        for (k, b) in other.quarters {
+            self.quarters.entry(k).or_default().merge(b)?;
+        }
+        for (a, b) in self.repeat.iter_mut().zip(other.repeat) {
+            a.merge(b)?;
+        }
+        Ok(self)
+    }
+}
+
+/// Sums every customer into `all` and, with `grouped`, into its groups.
+fn accumulate(
+    tx: &Transactions,
+    span: &Span,
+    options: &DriverOptions,
+    grouped: bool,
+) -> Result<Sums> {
+    let channels = tx.channel_names().len();
+    let n = tx.len();
+    let chunks: Vec<Result<Sums>> = (0..n.div_ceil(CHUNK))
+        .into_par_iter()
+        .map(|k| {
+            let mut sums = Sums::new(channels, grouped);
+            for i in k * CHUNK..((k + 1) * CHUNK).min(n) {
+                let c = tx.customer(i);
+                let Some(one) = One::of(&c, span, options, sums.all.gaps.as_mut())? else {
+                    continue;
+                };
+                sums.all.add(&one)?;
+                if grouped {
+                    let channel = tx.channel_index(i).map_or(channels, |c| c as usize);
+                    if let Some(acc) = sums.channels.get_mut(channel) {
+                        acc.add(&one)?;
+                    }
+                    sums.months
+                        .entry(one.first.month_index())
+                        .or_default()
+                        .add(&one)?;
+                    sums.quarters
+                        .entry(one.first.quarter_index())
+                        .or_default()
+                        .add(&one)?;
+                    let status = match one.repeated {
+                        Some(true) => 0,
+                        Some(false) => 1,
+                        None => 2,
+                    };
+                    sums.repeat[status].add(&one)?;
+                }
+            }
+            Ok(sums)
         })
-        .collect()
+        .collect();
+    let mut total = Sums::new(channels, grouped);
+    for chunk in chunks {
+        total = total.merge(chunk?)?;
+    }
+    Ok(total)
 }
 
 /// Whether the customer ordered again on a later day within `days` of the first order;
@@ -353,8 +485,9 @@ struct Acc {
     revenue_prior: Decimal,
     revenue_current: Decimal,
     revenue_capped: Decimal,
-    /// gaps[d]: repeats d days after the previous order day (the last slot: more).
-    gaps: Vec<u64>,
+    /// gaps[d]: repeats d days after the previous order day (the last slot: more);
+    /// kept for all customers only.
+    gaps: Option<Vec<u64>>,
 }
 
 /// Gaps between order days are counted up to this many days.
@@ -365,43 +498,53 @@ fn add(a: Decimal, b: Decimal, what: &'static str) -> Result<Decimal> {
         .ok_or(SegmentsError::Core(ltv_core::CoreError::Overflow { what }))
 }
 
-impl Acc {
-    fn add(&mut self, c: &Customer<'_>, span: &Span, options: &DriverOptions) -> Result<()> {
+/// One customer's contribution to every group it is in.
+struct One {
+    first: Day,
+    orders: u64,
+    revenue: Decimal,
+    churned: bool,
+    months: u64,
+    repeated: Option<bool>,
+    new_last_year: bool,
+    /// (prior year, last year, capped, ordered again) when the customer ordered in the
+    /// prior year.
+    prior: Option<(Decimal, Decimal, Decimal, bool)>,
+}
+
+impl One {
+    /// The customer's contribution; its gaps between order days go into `gaps`.
+    fn of(
+        c: &Customer<'_>,
+        span: &Span,
+        options: &DriverOptions,
+        mut gaps: Option<&mut Vec<u64>>,
+    ) -> Result<Option<One>> {
         let (Some(first), Some(last)) = (c.first_day(), c.last_day()) else {
-            return Ok(());
+            return Ok(None);
         };
-        self.customers += 1;
-        self.orders += c.orders.len() as u64;
-        let end = if span.as_of - last > i32::try_from(options.inactive_days).unwrap_or(i32::MAX) {
-            self.churned += 1;
+        let churned = span.as_of - last > i32::try_from(options.inactive_days).unwrap_or(i32::MAX);
+        let end = if churned {
             last.month_index()
         } else {
             span.as_of.month_index()
         };
-        self.months += (end - first.month_index() + 1).max(1) as u64;
-        if let Some(repeat) = repeated(c, first, span.as_of, options.repeat_days) {
-            self.repeat_eligible += 1;
-            self.repeat_customers += u64::from(repeat);
-        }
-        if first > span.year_start {
-            self.new_last_year += 1;
-        }
-        if self.gaps.is_empty() {
-            self.gaps = vec![0; MAX_GAP + 1];
-        }
         let mut previous = first;
+        let mut revenue = Decimal::ZERO;
         let (mut prior, mut current, mut spent) = (Decimal::ZERO, Decimal::ZERO, false);
         for o in c.orders {
             if o.day > previous {
-                let gap = usize::try_from(o.day - previous)
-                    .unwrap_or(MAX_GAP)
-                    .min(MAX_GAP);
-                if let Some(slot) = self.gaps.get_mut(gap) {
-                    *slot += 1;
+                if let Some(g) = gaps.as_deref_mut() {
+                    let gap = usize::try_from(o.day - previous)
+                        .unwrap_or(MAX_GAP)
+                        .min(MAX_GAP);
+                    if let Some(slot) = g.get_mut(gap) {
+                        *slot += 1;
+                    }
                 }
                 previous = o.day;
             }
-            self.revenue = add(self.revenue, o.amount, "revenue")?;
+            revenue = add(revenue, o.amount, "revenue")?;
             if span.two_years {
                 if o.day > span.year_start {
                     current = add(current, o.amount, "revenue last year")?;
@@ -411,18 +554,79 @@ impl Acc {
                 }
             }
         }
-        if spent {
+        let prior = spent.then(|| {
+            let again = c.orders.iter().any(|o| o.day > span.year_start);
+            (prior, current, current.min(prior).max(Decimal::ZERO), again)
+        });
+        Ok(Some(One {
+            first,
+            orders: c.orders.len() as u64,
+            revenue,
+            churned,
+            months: (end - first.month_index() + 1).max(1) as u64,
+            repeated: repeated(c, first, span.as_of, options.repeat_days),
+            new_last_year: first > span.year_start,
+            prior,
+        }))
+    }
+}
+
+impl Acc {
+    fn add(&mut self, one: &One) -> Result<()> {
+        self.customers += 1;
+        self.orders += one.orders;
+        self.revenue = add(self.revenue, one.revenue, "revenue")?;
+        self.churned += u64::from(one.churned);
+        self.months += one.months;
+        if let Some(repeat) = one.repeated {
+            self.repeat_eligible += 1;
+            self.repeat_customers += u64::from(repeat);
+        }
+        self.new_last_year += u64::from(one.new_last_year);
+        if let Some((prior, current, capped, again)) = one.prior {
             self.prior_customers += 1;
-            if c.orders.iter().any(|o| o.day > span.year_start) {
-                self.retained_customers += 1;
-            }
+            self.retained_customers += u64::from(again);
             self.revenue_prior = add(self.revenue_prior, prior, "revenue prior year")?;
             self.revenue_current = add(self.revenue_current, current, "revenue last year")?;
-            self.revenue_capped = add(
-                self.revenue_capped,
-                current.min(prior).max(Decimal::ZERO),
-                "retained revenue",
-            )?;
+            self.revenue_capped = add(self.revenue_capped, capped, "retained revenue")?;
+        }
+        Ok(())
+    }
+
+    fn merge(&mut self, other: Acc) -> Result<()> {
+        self.customers += other.customers;
+        self.orders += other.orders;
+        self.revenue = add(self.revenue, other.revenue, "revenue")?;
+        self.churned += other.churned;
+        self.months += other.months;
+        self.repeat_eligible += other.repeat_eligible;
+        self.repeat_customers += other.repeat_customers;
+        self.new_last_year += other.new_last_year;
+        self.prior_customers += other.prior_customers;
+        self.retained_customers += other.retained_customers;
+        self.revenue_prior = add(
+            self.revenue_prior,
+            other.revenue_prior,
+            "revenue prior year",
+        )?;
+        self.revenue_current = add(
+            self.revenue_current,
+            other.revenue_current,
+            "revenue last year",
+        )?;
+        self.revenue_capped = add(
+            self.revenue_capped,
+            other.revenue_capped,
+            "retained revenue",
+        )?;
+        match (&mut self.gaps, other.gaps) {
+            (Some(a), Some(b)) => {
+                for (x, y) in a.iter_mut().zip(b) {
+                    *x += y;
+                }
+            }
+            (None, Some(b)) => self.gaps = Some(b),
+            _ => {}
         }
         Ok(())
     }
@@ -459,11 +663,12 @@ impl Acc {
                     nrr: (self.revenue_current / self.revenue_prior).normalize(),
                     grr: (self.revenue_capped / self.revenue_prior).normalize(),
                 });
-        let repeats: u64 = self.gaps.iter().sum();
+        let gaps = self.gaps.unwrap_or_default();
+        let repeats: u64 = gaps.iter().sum();
         let median_gap_days = (repeats > 0).then(|| {
             let mut seen = 0;
             let mut median = MAX_GAP;
-            for (d, n) in self.gaps.iter().enumerate() {
+            for (d, n) in gaps.iter().enumerate() {
                 seen += n;
                 if seen * 2 >= repeats {
                     median = d;

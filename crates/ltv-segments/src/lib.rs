@@ -70,8 +70,8 @@ pub use customer_table::CustomerTable;
 pub use customers::{summarize, CustomerSummary, CustomersReport};
 pub use day::Day;
 pub use drivers::{
-    drivers, drivers_by, DriverOptions, Drivers, GroupBy, GroupDrivers, YearOverYear,
-    DEFAULT_INACTIVE_DAYS, DEFAULT_REPEAT_DAYS,
+    drivers, drivers_by, grouped, DriverOptions, Drivers, GroupBy, GroupDrivers, Grouped,
+    YearOverYear, DEFAULT_INACTIVE_DAYS, DEFAULT_REPEAT_DAYS,
 };
 pub use encoding::Encoding;
 pub use error::{DataError, Result, SegmentsError};

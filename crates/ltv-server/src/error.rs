@@ -389,6 +389,36 @@ impl From<ltv_saas::SaasError> for ApiError {
     }
 }
 
+impl From<ltv_health::HealthError> for ApiError {
+    fn from(err: ltv_health::HealthError) -> Self {
+        use ltv_health::HealthError as H;
+        let message = err.to_string();
+        match err {
+            H::Segments(e) => e.into(),
+            H::Saas(e) => e.into(),
+            H::InvalidOption { field, .. } => ApiError::BadValue {
+                code: "out_of_range",
+                field: Some(field.to_owned()),
+                message,
+            },
+            H::UnknownMetric { field, .. } => ApiError::BadValue {
+                code: "unknown_metric",
+                field: Some(field.to_owned()),
+                message,
+            },
+            H::TooManyMetrics { .. }
+            | H::NoData { .. }
+            | H::Outcomes { .. }
+            | H::NotEnoughHistory { .. } => ApiError::InvalidData {
+                message,
+                field: None,
+                line: None,
+                column: None,
+            },
+        }
+    }
+}
+
 impl From<ltv_forecast::ForecastError> for ApiError {
     fn from(err: ltv_forecast::ForecastError) -> Self {
         use ltv_forecast::ForecastError as F;
@@ -585,7 +615,8 @@ pub struct ErrorBody {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Stable machine-readable code: `out_of_range`, `invalid_value`, `overflow`,
-    /// `unknown_initiative`, `malformed_json`, `malformed_body`, `inexact_number`,
+    /// `unknown_initiative`, `unknown_metric`, `unknown_field`, `repeated_field`,
+    /// `missing_field`, `malformed_json`, `malformed_body`, `inexact_number`,
     /// `invalid_json`, `invalid_query`, `invalid_data`, `not_found`, `method_not_allowed`, `payload_too_large`,
     /// `unsupported_media_type`, `busy`, `overloaded`, `timeout`, `internal`; for
     /// the backlog `missing_token`, `invalid_token`, `forbidden`, `too_many_attempts`,

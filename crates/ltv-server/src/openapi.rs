@@ -29,6 +29,7 @@ use crate::error::ErrorBody;
         (name = "plan", description = "Levers, ranked initiatives and ROI cases"),
         (name = "forecast", description = "Probabilistic retention and purchase models"),
         (name = "saas", description = "SaaS metrics from monthly MRR"),
+        (name = "health", description = "Customer health scores, churn early warning and NPS from usage"),
         (name = "segments", description = "Customers, RFM, cohorts and channels from transactions"),
         (name = "service", description = "Health and this document"),
         (name = "backlog", description = "The shared initiative backlog (`--db`): reads are open unless `--require-auth`; changes need `Authorization: Bearer TOKEN` and `If-Match`"),

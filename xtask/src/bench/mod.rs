@@ -6,7 +6,9 @@
 //!    `/usr/bin/time -v` (best wall, largest peak RSS).
 //! 2. Forecast (issue 5): `cargo bench -p ltv-forecast --bench bgnbd_fit`.
 //! 3. Server (issue 7): `cargo bench -p ltv-server --bench load`.
-//! 4. With `--compare`: DuckDB and Polars (`xtask/bench/*.py`) on the same file, from
+//! 4. Health (issue 21): `ltv health` on about 60 million generated usage rows, with
+//!    default weights and learned from MRR with a backtest ([`health`]).
+//! 5. With `--compare`: DuckDB and Polars (`xtask/bench/*.py`) on the same file, from
 //!    `.venv/bin/python` or `$LTV_BENCH_PYTHON` when present.
 //!
 //! The sub-benchmarks print `BENCH name=… value=… unit=…` summary lines
@@ -14,6 +16,7 @@
 //! ([`table`]) goes to stdout as Markdown, ready for docs/benchmarks.md.
 
 mod compare;
+mod health;
 mod line;
 mod table;
 mod timing;
@@ -33,7 +36,7 @@ const GEN_CUSTOMERS: u64 = 2_850_000;
 const GEN_ROWS: u64 = 10_239_898;
 
 /// The benchmarks `--only` can pick.
-const PARTS: [&str; 3] = ["segments", "forecast", "server"];
+const PARTS: [&str; 4] = ["segments", "forecast", "server", "health"];
 
 #[derive(Debug)]
 struct Options {
@@ -42,6 +45,7 @@ struct Options {
     runs: u32,
     compare: bool,
     only: Vec<String>,
+    health_accounts: u64,
 }
 
 fn options(args: &[String]) -> Result<Options, String> {
@@ -51,6 +55,7 @@ fn options(args: &[String]) -> Result<Options, String> {
         runs: 3,
         compare: false,
         only: PARTS.iter().map(|p| p.to_string()).collect(),
+        health_accounts: health::DEFAULT_ACCOUNTS,
     };
     let whole = |flag: &str, v: &str| -> Result<u64, String> {
         v.replace('_', "")
@@ -69,6 +74,7 @@ fn options(args: &[String]) -> Result<Options, String> {
         match flag.as_str() {
             "--rows" => o.customers = customers_for(whole(flag, value)?),
             "--customers" => o.customers = whole(flag, value)?,
+            "--health-accounts" => o.health_accounts = whole(flag, value)?,
             "--file" => o.file = Some(value.clone()),
             "--runs" => {
                 o.runs = u32::try_from(whole(flag, value)?)
@@ -78,7 +84,7 @@ fn options(args: &[String]) -> Result<Options, String> {
                 o.only = value.split(',').map(str::to_string).collect();
                 if let Some(bad) = o.only.iter().find(|p| !PARTS.contains(&p.as_str())) {
                     return Err(format!(
-                        "--only: unknown benchmark '{bad}' (segments, forecast, server)"
+                        "--only: unknown benchmark '{bad}' (segments, forecast, server, health)"
                     ));
                 }
             }
@@ -131,6 +137,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if wants("server") {
         all.extend(cargo_bench(&["-p", "ltv-server", "--bench", "load"])?);
     }
+    if wants("health") {
+        if !Path::new("/usr/bin/time").exists() {
+            return Err("bench needs GNU time at /usr/bin/time (apt-get install time)".into());
+        }
+        let ltv = release_ltv()?;
+        all.extend(health::run(&ltv, o.health_accounts, o.runs)?);
+    }
     println!(
         "{} cores, best of {} runs per segments command{}\n",
         std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -173,7 +186,7 @@ fn data_file(o: &Options) -> Result<(String, u64, f64), String> {
 }
 
 /// (newlines, bytes) of a file, read in chunks.
-fn count_lines(path: &str) -> std::io::Result<(u64, u64)> {
+pub(crate) fn count_lines(path: &str) -> std::io::Result<(u64, u64)> {
     use std::io::Read;
     let mut file = std::fs::File::open(path)?;
     let mut buf = vec![0u8; 1 << 20];
@@ -191,9 +204,7 @@ fn count_lines(path: &str) -> std::io::Result<(u64, u64)> {
 
 /// Release-builds `ltv` and times `ltv rfm|customers|cohort FILE --format csv`.
 fn segments(file: &str, size: &str, runs: u32) -> Result<Vec<Measurement>, String> {
-    crate::cargo(&["build", "--release", "-p", "ltv-cli"])?;
-    let ltv = crate::workspace::target_dir().join("release/ltv");
-    let ltv = ltv.display().to_string();
+    let ltv = release_ltv()?;
     let mut out = Vec::new();
     for cmd in ["rfm", "customers", "cohort"] {
         eprintln!("timing ltv {cmd} {file} --format csv > /dev/null ({runs} runs)");
@@ -208,6 +219,15 @@ fn segments(file: &str, size: &str, runs: u32) -> Result<Vec<Measurement>, Strin
         });
     }
     Ok(out)
+}
+
+/// Release-builds `ltv` and returns its path.
+fn release_ltv() -> Result<String, String> {
+    crate::cargo(&["build", "--release", "-p", "ltv-cli"])?;
+    Ok(crate::workspace::target_dir()
+        .join("release/ltv")
+        .display()
+        .to_string())
 }
 
 /// Runs `cargo bench <args>` and reads its summary lines; its other output goes to

@@ -1,10 +1,13 @@
 //! The one table `cargo xtask bench` prints: every measurement with its target from the
-//! issues (3: segments, 5: forecast, 7: server) and whether it was met.
+//! issues (3: segments, 5: forecast, 7: server, 21: health) and whether it was met.
 
 use super::line::Measurement;
 
 /// Rows of the segments file the issue-3 target is stated for (10 million), ± 10 %.
 const SEGMENTS_TARGET_ROWS: std::ops::RangeInclusive<u64> = 9_000_000..=11_000_000;
+
+/// Usage rows the issue-21 target is stated for (60 million), ± 10 %.
+const HEALTH_TARGET_ROWS: std::ops::RangeInclusive<u64> = 54_000_000..=66_000_000;
 
 /// The target for a measurement and whether it was met (`None`: no target, or not
 /// stated for this size).
@@ -20,6 +23,15 @@ pub fn judge(m: &Measurement) -> (String, Option<bool>) {
             }
         }
         "forecast.bgnbd_fit" => ("< 1 s".into(), Some(m.value < 1.0)),
+        "health.default_weights" | "health.learned_backtest" => {
+            let at_size = count(&m.size).is_some_and(|n| HEALTH_TARGET_ROWS.contains(&n));
+            if at_size {
+                let met = m.value < 10.0 && m.rss_mb.is_some_and(|r| r < 1024.0);
+                ("< 10 s, < 1 GB".into(), Some(met))
+            } else {
+                ("< 10 s, < 1 GB at 60 M rows".into(), None)
+            }
+        }
         "server.calc_vs_trivial" => ("≥ 0.5".into(), Some(m.value >= 0.5)),
         _ => ("–".into(), None),
     }
@@ -157,6 +169,17 @@ mod tests {
             judge(&m("server.trivial", "x", 70_000.0, "req/s")),
             ("–".into(), None)
         );
+    }
+
+    #[test]
+    fn health_target_applies_at_sixty_million_rows() {
+        let mut h = m("health.default_weights", "59,981,102 rows", 8.4, "s");
+        h.rss_mb = Some(700.0);
+        assert_eq!(judge(&h), ("< 10 s, < 1 GB".into(), Some(true)));
+        h.rss_mb = Some(1100.0);
+        assert_eq!(judge(&h).1, Some(false));
+        let small = m("health.learned_backtest", "1,000,000 rows", 0.4, "s");
+        assert_eq!(judge(&small).1, None);
     }
 
     #[test]

@@ -12,6 +12,7 @@ use crate::decimal_arg;
 mod backlog;
 mod calc;
 mod forecast;
+mod health;
 mod measure;
 mod plan;
 mod report;
@@ -22,6 +23,7 @@ mod unit;
 pub use backlog::*;
 pub use calc::*;
 pub use forecast::*;
+pub use health::*;
 pub use measure::*;
 pub use plan::*;
 pub use report::*;
@@ -118,6 +120,12 @@ pub enum Command {
         after_help = "Examples:\n  ltv forecast retention --survivors 1000,631,468,382,326,289,262,241\n  ltv forecast clv orders.csv --calibration-end 2024-06-30 --horizon-months 12 --margin 0.3"
     )]
     Forecast(ForecastCommand),
+    /// Customer health scores (0–100, band, top three reasons) and churn early warning
+    /// from usage events; learned from MRR or churn outcomes, with a backtest and NPS.
+    #[command(
+        after_help = "Examples:\n  ltv health --usage usage.csv --mrr mrr.csv --as-of 2024-06-30 --backtest\n  ltv health --usage usage.csv --as-of 2024-06-30 --format csv > health.csv\n  ltv health --usage usage.csv --churned churned.csv --as-of 2024-06-30 --lang ja\n\nInput: customer_id,date,metric,value (a decimal >= 0; rows of a customer, month and\nmetric are summed; `nps` answers are whole numbers 0-10). Definitions: docs/formulas.md,\n\"Customer health\"."
+    )]
+    Health(HealthArgs),
     /// The whole analysis as one self-contained HTML report (charts, key numbers, plan).
     #[command(
         after_help = "Examples:\n  ltv report --sample -o report.html\n  ltv report orders.csv --cac channels.csv --plan initiatives.toml --margin 0.35 --currency JPY --lang ja -o report.html\n  ltv report orders.csv --margin 0.3 --inactive-days 180 --business consulting --format json\n  ltv report orders.csv --format outline"

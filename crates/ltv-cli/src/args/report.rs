@@ -42,6 +42,11 @@ pub struct ReportArgs {
     /// Monthly discount rate of the CLV forecast (>= 0).
     #[arg(long, allow_negative_numbers = true, value_parser = dec, default_value = "0")]
     pub discount_rate: Decimal,
+    /// The team's backlog database (`sqlite://ltv.db`, `postgres://…`, as for `ltv
+    /// backlog`): adds the board, the KPI trend from its snapshots, the measured
+    /// initiatives and the raters' calibration.
+    #[arg(long, value_name = "URL")]
+    pub db: Option<String>,
     /// Write the report here instead of stdout.
     #[arg(short = 'o', long, value_name = "PATH")]
     pub output: Option<PathBuf>,

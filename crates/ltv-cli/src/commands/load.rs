@@ -84,7 +84,8 @@ fn notes(skipped: &SkipReport, rows_after_as_of: u64, as_of: Day) {
     }
 }
 
-fn progress(done: u64, total: u64) {
+/// The progress line on stderr: `reading NN%`.
+pub(crate) fn progress(done: u64, total: u64) {
     let pct = (done * 100).checked_div(total).unwrap_or(100);
     let mut err = std::io::stderr().lock();
     let _ = write!(err, "\rreading {pct:>3}%");

@@ -11,6 +11,7 @@ mod csv_out;
 mod customers;
 mod drivers;
 mod forecast;
+mod health;
 mod levers;
 pub(crate) mod load;
 mod plan;
@@ -55,5 +56,6 @@ fn run_command(command: Command, out: &mut dyn Write) -> Result<()> {
         Command::Drivers(args) => drivers::run(&args, out),
         Command::Forecast(cmd) => forecast::run(cmd, out),
         Command::Backlog(args) => backlog::run(args, out),
+        Command::Health(args) => health::run(&args, out),
     }
 }

@@ -36,10 +36,15 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<()> {
         None => spend,
     };
     apply(args, &mut options);
+    let board = match &args.db {
+        Some(url) => Some(super::backlog::board(url, lang)?),
+        None => None,
+    };
     let input = ReportInput {
         transactions: &tx,
         spend: spend.as_ref(),
         plan: plan.as_ref(),
+        board: board.as_ref(),
     };
     let text = match args.format {
         ReportFormat::Json => {

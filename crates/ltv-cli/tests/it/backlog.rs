@@ -318,6 +318,52 @@ fn the_loop_across_departments() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&listed.stdout).contains("Search onboarding"));
+
+    // the report shows the backlog: board, KPI trend, measured initiatives, calibration
+    let report = Command::new(env!("CARGO_BIN_EXE_ltv"))
+        .args([
+            "report",
+            SAMPLE,
+            "--margin",
+            "0.4",
+            "--cac",
+            SAMPLE_CAC,
+            "--as-of",
+            "2023-12-31",
+            "--currency",
+            "$",
+            "--db",
+            &db,
+            "--format",
+            "outline",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        report.status.success(),
+        "{}",
+        String::from_utf8_lossy(&report.stderr)
+    );
+    let text = String::from_utf8(report.stdout).unwrap();
+    let backlog = &text[text.find("## 7. The backlog").expect("a backlog section")..];
+    assert_snapshot!("report_backlog_section", backlog);
+    let data = Command::new(env!("CARGO_BIN_EXE_ltv"))
+        .args([
+            "report",
+            SAMPLE,
+            "--margin",
+            "0.4",
+            "--as-of",
+            "2023-12-31",
+            "--db",
+            &db,
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let data: serde_json::Value = serde_json::from_slice(&data.stdout).unwrap();
+    assert_eq!(data["backlog"]["trend"].as_array().unwrap().len(), 5);
 }
 
 #[test]

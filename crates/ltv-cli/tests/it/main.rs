@@ -51,6 +51,7 @@ mod backlog;
 mod calc;
 mod errors;
 mod forecast;
+mod health;
 mod hostile;
 mod one_ltv;
 mod plan;

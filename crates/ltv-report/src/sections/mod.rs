@@ -1,5 +1,6 @@
 //! One module per report section; [`Facts`] holds what several sections share.
 
+pub mod backlog;
 pub mod channels;
 pub mod cohorts;
 pub mod drivers;
@@ -262,6 +263,7 @@ impl<'a> Facts<'a> {
             unavailable,
             warnings,
             skipped: skipped.clone(),
+            backlog: input.board.cloned(),
         };
         Ok(Facts {
             tx,

@@ -9,6 +9,7 @@ mod backlog;
 pub(crate) mod board;
 mod calc;
 mod forecast;
+mod health;
 mod measure_query;
 mod planner;
 mod read_query;
@@ -52,6 +53,15 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes({
             // a multipart upload enforces --max-body-mb itself, while it streams
             let (schemas, paths, method) = routes!(segments::channels);
+            (
+                schemas,
+                paths,
+                method.layer(axum::extract::DefaultBodyLimit::disable()),
+            )
+        })
+        .routes({
+            // a multipart upload enforces --max-body-mb itself, while it streams
+            let (schemas, paths, method) = routes!(health::health);
             (
                 schemas,
                 paths,

@@ -17,6 +17,7 @@ mod e2e;
 mod endpoints;
 mod errors;
 mod forecast;
+mod health;
 mod hostile;
 mod planner;
 mod props;

@@ -47,8 +47,8 @@ async fn openapi_lists_every_route_it_serves() {
     assert_eq!(
         doc["paths"].as_object().unwrap().len(),
         // + healthz, levers, plan, roi, forecast/{retention,purchases,clv}, saas,
-        //   customers, rfm, cohorts, channels, report
-        CASES.len() + 13,
+        //   health, customers, rfm, cohorts, channels, report
+        CASES.len() + 14,
         "an undocumented or unserved route"
     );
     // The same document as --print-openapi, and a snapshot so changes are reviewed.

@@ -45,6 +45,28 @@ pub fn run(args: BacklogArgs, out: &mut dyn Write) -> Result<()> {
     })
 }
 
+/// The board of the backlog at `url` (for `ltv report --db`).
+pub fn board(url: &str, lang: ltv_core::Lang) -> Result<ltv_store::Board> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let result = async {
+            let store = Store::open(url).await?;
+            let board = store
+                .board(&ltv_planner::PlanOptions {
+                    lang,
+                    ..ltv_planner::PlanOptions::default()
+                })
+                .await;
+            store.close().await;
+            board
+        }
+        .await;
+        result.map_err(store_error)
+    })
+}
+
 /// The store's error with the command that fixes it, where there is one.
 fn store_error(err: StoreError) -> anyhow::Error {
     match err {
