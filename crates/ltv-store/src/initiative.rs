@@ -239,7 +239,7 @@ pub(crate) fn parse_estimate<T>(
     }
 }
 
-/// Changes to an initiative's fields; `None` keeps a field.
+/// Changes to an initiative's fields; a field left out (Rust `None`) is kept.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]

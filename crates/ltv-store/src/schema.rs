@@ -4,7 +4,7 @@
 //! transaction under the writer lock (so concurrent `init`s apply each once) and
 //! refuses a database whose version is newer than this build knows.
 
-use sqlx::{Any, AnyConnection, Row, Transaction};
+use sqlx::{AnyConnection, Row};
 
 use crate::database_url::Backend;
 use crate::error::{db, Result, StoreError};
@@ -81,14 +81,14 @@ pub struct Migrated {
 
 /// Applies the missing migrations inside `tx` (which holds the writer lock).
 pub(crate) async fn migrate(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut AnyConnection,
     backend: Backend,
     shown_url: &str,
     now: &str,
     actor: &str,
 ) -> Result<Migrated> {
     sqlx::query(CREATE_SCHEMA_TABLE)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await
         .map_err(db)?;
     let from = current(tx).await?;
@@ -104,14 +104,14 @@ pub(crate) async fn migrate(
             Backend::Sqlite => m.sqlite,
             Backend::Postgres => m.postgres,
         };
-        sqlx::raw_sql(sql).execute(&mut **tx).await.map_err(db)?;
+        sqlx::raw_sql(sql).execute(&mut *tx).await.map_err(db)?;
         sqlx::query(
             "INSERT INTO ltv_schema (version, description, applied_at) VALUES ($1, $2, $3)",
         )
         .bind(m.version)
         .bind(m.description)
         .bind(now)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await
         .map_err(db)?;
         let after = serde_json::json!({ "version": m.version, "description": m.description });
@@ -124,7 +124,7 @@ pub(crate) async fn migrate(
         .bind(m.version)
         .bind(format!("schema version {}", m.version))
         .bind(after.to_string())
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await
         .map_err(db)?;
     }

@@ -9,6 +9,7 @@
 //! process killed half-way leaves nothing behind.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
@@ -18,6 +19,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyConnection, AnyPool, Executor, Row, Transaction};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::audit::AuditEntry;
 use crate::database_url::{Backend, DatabaseUrl};
@@ -57,6 +59,37 @@ impl Default for StoreOptions {
 pub struct Store {
     pool: AnyPool,
     url: DatabaseUrl,
+    /// One writer at a time per process: writers serialise on the database's lock
+    /// anyway, and one waiting here holds no pooled connection, so readers keep theirs
+    /// under a burst of writes.
+    writers: Arc<Semaphore>,
+}
+
+/// A write transaction holding the database's writer lock and this process's writer
+/// slot until it commits or is dropped (rolled back).
+pub(crate) struct WriteTx {
+    tx: Transaction<'static, Any>,
+    _slot: OwnedSemaphorePermit,
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+}
+
+impl WriteTx {
+    /// Commits the change.
+    pub(crate) async fn commit(self) -> std::result::Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
 }
 
 /// Which initiatives to list.
@@ -544,13 +577,15 @@ pub(crate) fn check_actor(actor: &str) -> Result<&str> {
 /// The rater a plan file's unnamed scores are recorded under.
 pub const PLAN_FILE_RATER: &str = "plan file";
 
-fn sqlite_is_database(path: &std::path::Path) -> std::io::Result<bool> {
-    use std::io::Read;
-    let mut head = [0u8; 16];
-    let mut f = std::fs::File::open(path)?;
-    let n = f.read(&mut head)?;
-    // an empty file is an empty database
-    Ok(n == 0 || (n == 16 && &head == b"SQLite format 3\0"))
+/// Whether the SQLite file exists (`Ok(false)`: something else, a directory). Only a
+/// `stat`: nothing in this process may open and close the database file besides
+/// SQLite, because closing any descriptor of a file drops every POSIX lock this
+/// process holds on it, SQLite's included; another process could then checkpoint and
+/// delete the WAL under our connections (sqlite.org/howtocorrupt.html, 2.2). Whether
+/// the file is a database, SQLite itself tells: "file is not a database" on the first
+/// read, before anything is written.
+fn sqlite_file_exists(path: &std::path::Path) -> std::io::Result<bool> {
+    std::fs::metadata(path).map(|m| m.is_file())
 }
 
 impl Store {
@@ -564,7 +599,11 @@ impl Store {
         let url = DatabaseUrl::parse(url)?;
         let actor = check_actor(actor)?;
         let pool = connect(&url, true, StoreOptions::default()).await?;
-        let store = Store { pool, url };
+        let store = Store {
+            pool,
+            url,
+            writers: Arc::new(Semaphore::new(1)),
+        };
         if store.url.backend == Backend::Sqlite {
             // WAL: readers never block the writer, and a killed writer leaves the
             // database as of its last commit. The mode is stored in the file.
@@ -604,7 +643,11 @@ impl Store {
     pub async fn open_with(url: &str, options: StoreOptions) -> Result<Store> {
         let url = DatabaseUrl::parse(url)?;
         let pool = connect(&url, false, options).await?;
-        let store = Store { pool, url };
+        let store = Store {
+            pool,
+            url,
+            writers: Arc::new(Semaphore::new(1)),
+        };
         let mut conn = store.pool.acquire().await.map_err(db)?;
         let version = schema::version(&mut conn, store.url.backend)
             .await
@@ -662,9 +705,13 @@ impl Store {
     }
 
     /// A transaction holding the writer lock.
-    pub(crate) async fn write(&self) -> Result<Transaction<'static, Any>> {
-        match self.url.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db),
+    pub(crate) async fn write(&self) -> Result<WriteTx> {
+        let slot = Arc::clone(&self.writers)
+            .acquire_owned()
+            .await
+            .map_err(|_| StoreError::Lost("the store is closed".to_owned()))?;
+        let tx = match self.url.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?,
             Backend::Postgres => {
                 let mut tx = self.pool.begin().await.map_err(db)?;
                 sqlx::query("SELECT count(*) AS n FROM (SELECT pg_advisory_xact_lock($1)) AS l")
@@ -672,9 +719,10 @@ impl Store {
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(db)?;
-                Ok(tx)
+                tx
             }
-        }
+        };
+        Ok(WriteTx { tx, _slot: slot })
     }
 
     /// Adds a new initiative (status `idea`, version 1).
@@ -1369,7 +1417,7 @@ fn existing_was_unchanged(report: &ImportReport, name: &str) -> bool {
 async fn connect(url: &DatabaseUrl, create: bool, options: StoreOptions) -> Result<AnyPool> {
     sqlx::any::install_default_drivers();
     if let (Backend::Sqlite, Some(path)) = (url.backend, &url.path) {
-        match sqlite_is_database(path) {
+        match sqlite_file_exists(path) {
             Ok(true) => {}
             Ok(false) => {
                 return Err(StoreError::NotADatabase {

@@ -120,6 +120,23 @@ fn files_that_are_not_databases_and_unreachable_servers() {
                 format!("{} is not a database", text.display())
             );
         }
+        // SQLite refused it before writing anything
+        assert_eq!(
+            std::fs::read_to_string(&text).unwrap(),
+            "customer_id,order_date,amount\na,2024-01-01,5\n"
+        );
+        let short = dir.join("short.db");
+        std::fs::write(&short, "abc").unwrap();
+        let err = Store::init(&format!("sqlite://{}", short.display()), "aiko")
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotADatabase { .. }), "{err}");
+        assert_eq!(std::fs::read(&short).unwrap(), b"abc");
+        // a directory is not a database either
+        let err = Store::open(&format!("sqlite://{}", dir.display()))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotADatabase { .. }), "{err}");
         let missing = dir.join("nope.db");
         let err = Store::open(&missing.display().to_string())
             .await
