@@ -30,6 +30,19 @@ pub struct SnapshotQuery {
     source: Option<String>,
 }
 
+/// The form of `POST /v1/snapshots` (for the OpenAPI document; the handler reads the
+/// parts as they stream).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct SnapshotForm {
+    /// The orders CSV: `customer_id`, `order_date`, `amount`, optionally `channel`.
+    #[schema(value_type = String, format = Binary)]
+    transactions: Vec<u8>,
+    /// Acquisition spend per channel (`channel,spend[,new_customers]`), for LTV/CAC.
+    #[schema(value_type = Option<String>, format = Binary)]
+    cac: Option<Vec<u8>>,
+}
+
 /// The data's name as a snapshot records it: the last part of a path (a file name has
 /// no directories), at most 200 characters; `upload` when there is none.
 fn source_name(raw: Option<&str>) -> String {
@@ -66,7 +79,7 @@ fn is_snapshot_body(mime: &str) -> bool {
     request_body(description = "The orders file, or a form with the files `transactions` and `cac`",
         content(
             (String = "text/csv"),
-            (String = "multipart/form-data"),
+            (SnapshotForm = "multipart/form-data"),
         )),
     responses(
         (status = 201, description = "The stored snapshot", body = Snapshot),
@@ -83,21 +96,22 @@ pub async fn create(
     let reader = q.read.reader()?;
     let options = q.measure.options()?;
     require_content_type(&req, "text/csv or multipart/form-data", is_snapshot_body)?;
-    let measured: MeasuredBaseline =
-        if require_content_type(&req, "text/csv", |m| m == "text/csv").is_ok() {
-            let source = source_name(q.source.as_deref());
-            let csv = CsvBody::from_request(req, &state).await?;
-            csv.process(state.pool(), move |body| {
-                let tx = reader.read(&source, body)?;
-                Ok::<_, ApiError>(ltv_planner::measure(&tx, None, &options)?)
-            })
-            .await?
-        } else {
-            let mut transactions = None;
-            let mut cac = None;
-            let (parts, _held_until_done) = read_parts(req, &state).await?;
-            for part in parts {
-                match part.name.as_str() {
+    let measured: MeasuredBaseline = if require_content_type(&req, "text/csv", |m| m == "text/csv")
+        .is_ok()
+    {
+        let source = source_name(q.source.as_deref());
+        let csv = CsvBody::from_request(req, &state).await?;
+        csv.process(state.pool(), move |body| {
+            let tx = reader.read(&source, body)?;
+            Ok::<_, ApiError>(ltv_planner::measure(&tx, None, &options)?)
+        })
+        .await?
+    } else {
+        let mut transactions = None;
+        let mut cac = None;
+        let (parts, _held_until_done) = read_parts(req, &state).await?;
+        for part in parts {
+            match part.name.as_str() {
                     "transactions" => transactions = Some((part.file_name, part.bytes)),
                     // a browser sends an empty part for a file input left empty
                     "cac" => cac = (!part.bytes.is_empty()).then_some(part.bytes),
@@ -112,25 +126,25 @@ pub async fn create(
                         })
                     }
                 }
-            }
-            let (file_name, bytes) = transactions.ok_or_else(|| ApiError::BadValue {
-                code: "missing_field",
-                message: "the form has no transactions file (field `transactions`)".into(),
-                field: Some("transactions".into()),
-            })?;
-            let source = source_name(q.source.as_deref().or(file_name.as_deref()));
-            state
-                .pool()
-                .run(move || {
-                    let spend = match cac {
-                        Some(bytes) => Some(read_spend(&CsvFile::from_bytes("cac", bytes, b',')?)?),
-                        None => None,
-                    };
-                    let tx = reader.load(&source, bytes)?;
-                    Ok::<_, ApiError>(ltv_planner::measure(&tx, spend.as_ref(), &options)?)
-                })
-                .await?
-        };
+        }
+        let (file_name, bytes) = transactions.ok_or_else(|| ApiError::BadValue {
+            code: "missing_field",
+            message: "the form has no transactions file (field `transactions`)".into(),
+            field: Some("transactions".into()),
+        })?;
+        let source = source_name(q.source.as_deref().or(file_name.as_deref()));
+        state
+            .pool()
+            .run(move || {
+                let spend = match cac {
+                    Some(bytes) => Some(read_spend(&CsvFile::from_bytes("cac", bytes, b',')?)?),
+                    None => None,
+                };
+                let tx = reader.load(&source, bytes)?;
+                Ok::<_, ApiError>(ltv_planner::measure(&tx, spend.as_ref(), &options)?)
+            })
+            .await?
+    };
     let snapshot = store
         .add_snapshot(&SnapshotKpis::from(&measured), &token.name)
         .await?;
@@ -141,6 +155,9 @@ pub async fn create(
 #[utoipa::path(get, path = "/v1/snapshots", tag = "backlog",
     security((), ("bearer" = [])),
     responses((status = 200, description = "The snapshots", body = Vec<Snapshot>), ReadErrors))]
-pub async fn list(State(state): State<AppState>, _: Reader) -> Result<Json<Vec<Snapshot>>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    _: Reader,
+) -> Result<Json<Vec<Snapshot>>, ApiError> {
     Ok(Json(store(&state)?.snapshots().await?))
 }
