@@ -351,9 +351,15 @@ mod tests {
         let err = f.check(a, t0 + Duration::from_secs(20)).unwrap_err();
         assert_eq!(err, ApiError::TooManyAttempts { retry_after_s: 40 });
         assert!(f.check(b, t0).is_ok(), "another address is not affected");
-        assert!(f.check(a, t0 + Duration::from_secs(60)).is_ok(), "window over");
+        assert!(
+            f.check(a, t0 + Duration::from_secs(60)).is_ok(),
+            "window over"
+        );
         f.record(a, t0 + Duration::from_secs(61));
-        assert!(f.check(a, t0 + Duration::from_secs(61)).is_ok(), "counting anew");
+        assert!(
+            f.check(a, t0 + Duration::from_secs(61)).is_ok(),
+            "counting anew"
+        );
     }
 
     #[test]

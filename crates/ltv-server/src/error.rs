@@ -306,9 +306,10 @@ impl IntoResponse for ApiError {
             } else {
                 r#"Bearer realm="ltv""#
             };
-            response
-                .headers_mut()
-                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(challenge),
+            );
         }
         response
     }

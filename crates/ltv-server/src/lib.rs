@@ -44,12 +44,12 @@ use axum::http::header;
 use axum::routing::get;
 use axum::Router;
 
+pub use auth::AuthOptions;
 pub use budget::{BodyBudget, BodyPermit};
 pub use error::{ApiError, ErrorBody, ErrorDetail};
 pub use layers::with_layers;
 pub use pool::{HeavyPool, RETRY_AFTER_S};
 pub use serve::{default_max_connections, serve, ServeOptions, MAX_HEADER_BYTES};
-pub use auth::AuthOptions;
 pub use state::{AppState, BodyLimits, Limits};
 
 /// The service: every endpoint, `/openapi.json`, the fallbacks and the middleware.

@@ -82,15 +82,30 @@ impl utoipa::IntoResponses for ChangeErrors {
             ("400", "A value is out of range, or the body is not JSON"),
             ("401", "No token, or an unknown, revoked or malformed one"),
             ("403", "The token's role may not do this"),
-            ("404", "No such initiative or token, or the server runs without --db"),
-            ("409", "A duplicate name, or a status move the lifecycle does not allow"),
-            ("412", "If-Match names a version that is no longer current: read the initiative again"),
+            (
+                "404",
+                "No such initiative or token, or the server runs without --db",
+            ),
+            (
+                "409",
+                "A duplicate name, or a status move the lifecycle does not allow",
+            ),
+            (
+                "412",
+                "If-Match names a version that is no longer current: read the initiative again",
+            ),
             ("413", "The body is larger than 64 KiB"),
             ("415", "Content-Type is not application/json"),
             ("422", "Wrong type, missing or unknown field"),
             ("428", "No If-Match header"),
-            ("429", "Too many failed authentications from this address (with Retry-After)"),
-            ("503", "The database is unavailable, busy or timed out (with Retry-After)"),
+            (
+                "429",
+                "Too many failed authentications from this address (with Retry-After)",
+            ),
+            (
+                "503",
+                "The database is unavailable, busy or timed out (with Retry-After)",
+            ),
         ])
     }
 }

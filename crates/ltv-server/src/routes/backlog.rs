@@ -286,9 +286,7 @@ pub async fn history(
     _: Reader,
     InitiativeId(id): InitiativeId,
 ) -> Result<Json<History>, ApiError> {
-    Ok(Json(
-        store(&state)?.history(&InitiativeKey::Id(id)).await?,
-    ))
+    Ok(Json(store(&state)?.history(&InitiativeKey::Id(id)).await?))
 }
 
 /// Query of the measurement.
@@ -334,7 +332,5 @@ pub async fn measurement(
     security((), ("bearer" = [])),
     responses((status = 200, description = "The board", body = Board), ReadErrors))]
 pub async fn board(State(state): State<AppState>, _: Reader) -> Result<Json<Board>, ApiError> {
-    Ok(Json(
-        store(&state)?.board(&PlanOptions::default()).await?,
-    ))
+    Ok(Json(store(&state)?.board(&PlanOptions::default()).await?))
 }
