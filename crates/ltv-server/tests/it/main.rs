@@ -12,6 +12,7 @@ use tower::ServiceExt;
 
 mod backlog_api;
 mod binary;
+mod board_browser;
 mod browser;
 mod csv_stream;
 mod e2e;
