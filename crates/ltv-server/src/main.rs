@@ -97,7 +97,7 @@ enum TokenCommand {
         name: String,
         /// viewer (reads), editor (also adds, rates, moves, snapshots) or admin (also
         /// deletes and manages tokens).
-        #[arg(long)]
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(["viewer", "editor", "admin"]))]
         role: String,
         /// Who creates it, for the audit log; default $USER.
         #[arg(long = "as", value_name = "NAME")]
@@ -273,8 +273,14 @@ fn tokens(db: Option<&str>, command: &TokenCommand) -> Result<()> {
 
 async fn token_command(store: &Store, command: &TokenCommand) -> Result<()> {
     match command {
-        TokenCommand::Create { name, role, actor: who } => {
-            let role: Role = role.parse().map_err(|e| anyhow!("invalid value for --role: {e}"))?;
+        TokenCommand::Create {
+            name,
+            role,
+            actor: who,
+        } => {
+            let role: Role = role
+                .parse()
+                .map_err(|e| anyhow!("invalid value for --role: {e}"))?;
             let who = actor(who.as_deref())?;
             let issued = store.create_token(name, role, &who).await?;
             eprintln!(
