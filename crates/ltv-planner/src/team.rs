@@ -67,18 +67,6 @@ impl<'de> Deserialize<'de> for Team {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names() {
-        assert_eq!(Team::parse("Customer-Success"), Team::CustomerSuccess);
-        assert_eq!(Team::parse("cs").to_string(), "customer success");
-        assert_eq!(Team::parse(" RevOps "), Team::Other("RevOps".into()));
-    }
-}
-
 /// A team is a string in JSON: `marketing`, `sales`, `customer success` (also read as
 /// `cs`), `product`, `executive`, or any other name as written.
 #[cfg(feature = "openapi")]
@@ -97,3 +85,15 @@ impl utoipa::PartialSchema for Team {
 
 #[cfg(feature = "openapi")]
 impl utoipa::ToSchema for Team {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(Team::parse("Customer-Success"), Team::CustomerSuccess);
+        assert_eq!(Team::parse("cs").to_string(), "customer success");
+        assert_eq!(Team::parse(" RevOps "), Team::Other("RevOps".into()));
+    }
+}

@@ -178,9 +178,7 @@ pub(crate) fn db(err: sqlx::Error) -> StoreError {
         sqlx::Error::Database(e) if e.message().contains("database is locked") => StoreError::Busy,
         sqlx::Error::Database(e) => StoreError::Database(e.message().to_owned()),
         sqlx::Error::Io(e) => StoreError::Lost(e.to_string()),
-        sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed => {
-            StoreError::Lost(err.to_string())
-        }
+        sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed => StoreError::Lost(err.to_string()),
         other => StoreError::Database(other.to_string()),
     }
 }

@@ -83,18 +83,19 @@ impl Status {
     pub fn parse_filter(raw: &str) -> crate::Result<Vec<Status>> {
         let mut out: Vec<Status> = Vec::new();
         for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let add: Vec<Status> = match part.to_ascii_lowercase().as_str() {
-                "all" => return Ok(Vec::new()),
-                "open" => vec![Status::Idea, Status::Approved, Status::Running],
-                _ => vec![part.parse::<Status>().map_err(|allowed| {
-                    crate::StoreError::Invalid {
-                        initiative: None,
-                        field: "status".to_owned(),
-                        value: part.to_owned(),
-                        allowed: format!("{allowed}, open or all"),
-                    }
-                })?],
-            };
+            let add: Vec<Status> =
+                match part.to_ascii_lowercase().as_str() {
+                    "all" => return Ok(Vec::new()),
+                    "open" => vec![Status::Idea, Status::Approved, Status::Running],
+                    _ => vec![part.parse::<Status>().map_err(|allowed| {
+                        crate::StoreError::Invalid {
+                            initiative: None,
+                            field: "status".to_owned(),
+                            value: part.to_owned(),
+                            allowed: format!("{allowed}, open or all"),
+                        }
+                    })?],
+                };
             for s in add {
                 if !out.contains(&s) {
                     out.push(s);
@@ -175,7 +176,12 @@ mod tests {
         assert!("started".parse::<Status>().is_err());
         assert_eq!(
             Status::parse_filter("open, done").unwrap(),
-            [Status::Idea, Status::Approved, Status::Running, Status::Done]
+            [
+                Status::Idea,
+                Status::Approved,
+                Status::Running,
+                Status::Done
+            ]
         );
         assert!(Status::parse_filter("all").unwrap().is_empty());
         assert!(Status::parse_filter("").unwrap().is_empty());

@@ -133,7 +133,7 @@ fn token_commands_create_list_and_revoke() {
     });
     let file = std::fs::read(dir.join("team.db")).unwrap();
     assert!(
-        !file.windows(64).any(|w| w == secret[4..].as_bytes()),
+        !file.windows(64).any(|w| w == &secret.as_bytes()[4..]),
         "the secret is not stored"
     );
 

@@ -203,7 +203,7 @@ fn call(
     request(e.method, path, token, if_match, body.or(e.json))
 }
 
-fn role_token<'a>(team: &'a Team, needs: Needs) -> &'a str {
+fn role_token(team: &Team, needs: Needs) -> &str {
     match needs {
         Needs::Read | Needs::Token | Needs::Editor => &team.editor,
         Needs::Admin => &team.admin,
