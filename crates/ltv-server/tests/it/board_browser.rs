@@ -445,12 +445,13 @@ fn drive(base: &str, editor: &str, store: &Store, rt: &tokio::runtime::Handle, d
         "document.getElementById('message').classList.contains('error') && \
          document.getElementById('message').textContent.includes('changed this initiative')",
     );
-    // the board was fetched again: the fresh ETag, the card still an idea
-    assert_eq!(b.eval(&card_in("Bundle offer")), json!("idea"));
-    assert_eq!(
-        b.eval("[...document.querySelectorAll('.card')].find(c => c.dataset.name === 'Bundle offer').dataset.etag"),
-        json!("\"1-3\"")
+    // the board is fetched again (the message shows first): the fresh ETag, the card
+    // still an idea
+    b.wait_for(
+        "the fresh ETag",
+        "[...document.querySelectorAll('.card')].find(c => c.dataset.name === 'Bundle offer').dataset.etag === '\"1-3\"'",
     );
+    assert_eq!(b.eval(&card_in("Bundle offer")), json!("idea"));
     b.screenshot(&dir.join("backlog-board.png"));
 
     // the same tab in Japanese: still signed in (sessionStorage), labels in Japanese
