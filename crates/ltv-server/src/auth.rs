@@ -10,11 +10,11 @@
 //!   checked all the same (a revoked one is refused, not ignored).
 //! - Changes need a token of the right [`Role`]: none or an unknown one → 401, a role
 //!   too low → 403.
-//! - With `--require-auth`, every endpoint needs a token ([`require`]) except the
+//! - With `--require-auth`, every endpoint needs a token (the `require` middleware) except the
 //!   liveness probe, the OpenAPI document and the board's page and assets (they hold
 //!   no data; the page signs in and then fetches with the token).
 //! - A client address that fails to authenticate too often is answered 429 for the
-//!   rest of the window, whatever it sends ([`FailedAuthentications`]).
+//!   rest of the window, whatever it sends (`FailedAuthentications`).
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
