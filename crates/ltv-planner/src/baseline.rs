@@ -15,6 +15,7 @@ fn one() -> Decimal {
 
 /// A subscription business: ARPU and churn per month.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SubscriptionBaseline {
     /// Average revenue per user and month (money), > 0.
@@ -40,6 +41,7 @@ pub struct SubscriptionBaseline {
 
 /// An e-commerce business: average order value, orders per year, lifespan in years.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EcommerceBaseline {
     /// Average order value (money), > 0.
@@ -68,6 +70,7 @@ pub struct EcommerceBaseline {
 /// A general business (consulting, services): purchase value, purchases per year,
 /// lifespan in years, margin.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GeneralBaseline {
     /// Average purchase (engagement) value (money), > 0.
@@ -130,6 +133,7 @@ fn lifespan_years(churn: Decimal) -> Result<Decimal> {
 
 /// The business before any initiative. Serialises with a `"model"` tag.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "model", rename_all = "snake_case")]
 pub enum Baseline {
     /// ARPU × margin ÷ churn, monthly.

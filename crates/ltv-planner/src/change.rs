@@ -161,6 +161,7 @@ impl Scenario {
 
 /// A value given once, or as a low/likely/high range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum Estimate<T> {
     /// One value.
@@ -213,6 +214,25 @@ impl<T: fmt::Display> fmt::Display for Estimate<T> {
         }
     }
 }
+
+/// A change is a string in JSON: `-1pt` (points), `+5%` (relative), `-0.01` (absolute,
+/// in the driver's unit) or `=0.04` (set to).
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Change {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some(
+                "-1pt (percentage points), +5% (relative), -0.01 (absolute, in the driver's \
+                 unit) or =0.04 (set to)",
+            ))
+            .examples(["-1pt", "+5%", "=0.04"])
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Change {}
 
 #[cfg(test)]
 mod tests {

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// A driver of LTV, LTV/CAC or the customer base.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Driver {
     /// Average revenue per user and month (subscription).

@@ -14,6 +14,7 @@ use crate::initiative::{Initiative, Rater, Rice};
 
 /// How initiatives are scored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum ScoreMode {
     /// ICE = Impact × Confidence × Ease, 1–1000.
@@ -47,6 +48,7 @@ impl ScoreMode {
 
 /// Mean, range and spread of one ICE component over the raters (likely values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScoreStat {
     /// Mean over the raters.
     pub mean: Decimal,
@@ -60,6 +62,7 @@ pub struct ScoreStat {
 
 /// The ICE scores of one initiative, summarised over its raters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IceSummary {
     /// Number of raters (1 for a single set of scores).
     pub raters: u32,

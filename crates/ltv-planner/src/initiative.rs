@@ -26,6 +26,7 @@ pub struct Rater {
 
 /// RICE inputs on the common (Intercom) scales.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Rice {
     /// Customers (or events) reached per quarter, > 0.

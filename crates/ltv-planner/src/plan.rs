@@ -76,6 +76,7 @@ impl PlanOptions {
 
 /// One initiative of the ranked backlog.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlannedInitiative {
     /// 1 = do first.
     pub rank: u32,

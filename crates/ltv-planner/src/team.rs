@@ -67,6 +67,25 @@ impl<'de> Deserialize<'de> for Team {
     }
 }
 
+/// A team is a string in JSON: `marketing`, `sales`, `customer success` (also read as
+/// `cs`), `product`, `executive`, or any other name as written.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Team {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some(
+                "marketing, sales, customer success (also read as cs), product, executive, \
+                 or any other team name as written",
+            ))
+            .examples(["marketing", "customer success", "finance"])
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Team {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -135,6 +135,61 @@ pub enum ApiError {
         /// The timeout in seconds.
         limit_s: u64,
     },
+    /// 401: no token, or one that is unknown, revoked or malformed.
+    #[error("{message}")]
+    Unauthorized {
+        /// `missing_token` or `invalid_token`.
+        code: &'static str,
+        /// What is wrong and what to send.
+        message: String,
+    },
+    /// 403: the token's role may not do this.
+    #[error("{message}")]
+    Forbidden {
+        /// Who may do it.
+        message: String,
+    },
+    /// 404: an initiative or token that does not exist, or the backlog is not enabled.
+    #[error("{message}")]
+    Unknown {
+        /// `unknown_initiative`, `unknown_token` or `backlog_disabled`.
+        code: &'static str,
+        /// What was not found.
+        message: String,
+    },
+    /// 409: the change conflicts with the current state (a duplicate name, a move the
+    /// lifecycle does not allow, a measurement the data cannot give yet).
+    #[error("{message}")]
+    Conflict {
+        /// `duplicate`, `illegal_move` or `unavailable`.
+        code: &'static str,
+        /// What conflicts.
+        message: String,
+    },
+    /// 412: `If-Match` names a version that is no longer current.
+    #[error("{message}")]
+    PreconditionFailed {
+        /// The current version and the one the change was made against.
+        message: String,
+    },
+    /// 428: a change without `If-Match`.
+    #[error("{message}")]
+    PreconditionRequired {
+        /// What to send.
+        message: String,
+    },
+    /// 429: too many failed authentications from this address.
+    #[error("too many failed authentications from this address: retry in {retry_after_s} s")]
+    TooManyAttempts {
+        /// Seconds until the address may try again, sent as `Retry-After`.
+        retry_after_s: u64,
+    },
+    /// 503: the database is unreachable or every connection is busy.
+    #[error("the backlog database is unavailable: retry in {retry_after_s} s")]
+    DatabaseUnavailable {
+        /// Seconds to wait before retrying, sent as `Retry-After`.
+        retry_after_s: u64,
+    },
     /// 500: a bug. The client sees a generic message; the detail is logged where it
     /// happens.
     #[error("internal server error")]
@@ -155,9 +210,17 @@ impl ApiError {
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::Busy { .. } | ApiError::Overloaded { .. } | ApiError::Timeout { .. } => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
+            ApiError::Busy { .. }
+            | ApiError::Overloaded { .. }
+            | ApiError::Timeout { .. }
+            | ApiError::DatabaseUnavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            ApiError::Unknown { .. } => StatusCode::NOT_FOUND,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
+            ApiError::PreconditionRequired { .. } => StatusCode::PRECONDITION_REQUIRED,
+            ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -177,6 +240,14 @@ impl ApiError {
             ApiError::Busy { .. } => "busy",
             ApiError::Overloaded { .. } => "overloaded",
             ApiError::Timeout { .. } => "timeout",
+            ApiError::Unauthorized { code, .. }
+            | ApiError::Unknown { code, .. }
+            | ApiError::Conflict { code, .. } => code,
+            ApiError::Forbidden { .. } => "forbidden",
+            ApiError::PreconditionFailed { .. } => "version_mismatch",
+            ApiError::PreconditionRequired { .. } => "if_match_required",
+            ApiError::TooManyAttempts { .. } => "too_many_attempts",
+            ApiError::DatabaseUnavailable { .. } => "database_unavailable",
             ApiError::Internal => "internal",
         }
     }
@@ -219,10 +290,26 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = (self.status(), Json(self.body())).into_response();
-        if let ApiError::Busy { retry_after_s } | ApiError::Overloaded { retry_after_s } = self {
+        if let ApiError::Busy { retry_after_s }
+        | ApiError::Overloaded { retry_after_s }
+        | ApiError::TooManyAttempts { retry_after_s }
+        | ApiError::DatabaseUnavailable { retry_after_s } = self
+        {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_s));
+        }
+        if let ApiError::Unauthorized { code, .. } = self {
+            // RFC 6750: the scheme, and why a token that was sent failed
+            let challenge = if code == "invalid_token" {
+                r#"Bearer realm="ltv", error="invalid_token""#
+            } else {
+                r#"Bearer realm="ltv""#
+            };
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(challenge),
+            );
         }
         response
     }
@@ -468,6 +555,60 @@ impl From<ltv_planner::MeasureError> for ApiError {
     }
 }
 
+impl From<ltv_store::StoreError> for ApiError {
+    fn from(err: ltv_store::StoreError) -> Self {
+        use ltv_store::StoreError as S;
+        let message = err.to_string();
+        match err {
+            S::UnknownInitiative { .. } => ApiError::Unknown {
+                code: "unknown_initiative",
+                message,
+            },
+            S::UnknownToken { .. } => ApiError::Unknown {
+                code: "unknown_token",
+                message,
+            },
+            S::Duplicate { .. } | S::DuplicateToken { .. } => ApiError::Conflict {
+                code: "duplicate",
+                message,
+            },
+            S::IllegalMove { .. } => ApiError::Conflict {
+                code: "illegal_move",
+                message,
+            },
+            S::Unavailable(_) => ApiError::Conflict {
+                code: "unavailable",
+                message,
+            },
+            S::VersionMismatch { .. } => ApiError::PreconditionFailed { message },
+            S::Invalid { field, .. } => ApiError::BadValue {
+                code: "invalid_value",
+                message,
+                field: Some(field),
+            },
+            S::Plan(e) => e.into(),
+            S::Busy | S::Connect { .. } | S::Lost(_) => {
+                tracing::warn!(error = %message, "the backlog database is unavailable");
+                ApiError::DatabaseUnavailable {
+                    retry_after_s: crate::pool::RETRY_AFTER_S,
+                }
+            }
+            S::UnsupportedUrl { .. }
+            | S::Missing { .. }
+            | S::NotADatabase { .. }
+            | S::NotInitialised { .. }
+            | S::SchemaTooOld { .. }
+            | S::SchemaTooNew { .. }
+            | S::Random(_)
+            | S::Corrupt { .. }
+            | S::Database(_) => {
+                tracing::error!(error = %message, "backlog database");
+                ApiError::Internal
+            }
+        }
+    }
+}
+
 /// The JSON body of every error response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct ErrorBody {
@@ -482,9 +623,12 @@ pub struct ErrorDetail {
     /// `unknown_initiative`, `unknown_metric`, `unknown_field`, `repeated_field`,
     /// `missing_field`, `malformed_json`, `malformed_body`, `inexact_number`,
     /// `invalid_json`, `invalid_query`, `invalid_data`, `not_found`, `method_not_allowed`, `payload_too_large`,
-    /// `unsupported_media_type`, `busy`, `overloaded`, `timeout`, `internal`, and for
-    /// requests that are not valid HTTP `bad_request`, `uri_too_long`,
-    /// `headers_too_large`.
+    /// `unsupported_media_type`, `busy`, `overloaded`, `timeout`, `internal`; for
+    /// the backlog `missing_token`, `invalid_token`, `forbidden`, `too_many_attempts`,
+    /// `unknown_initiative`, `unknown_token`, `backlog_disabled`, `duplicate`,
+    /// `illegal_move`, `unavailable`, `version_mismatch`, `if_match_required`,
+    /// `database_unavailable`; and for requests that are not valid HTTP
+    /// `bad_request`, `uri_too_long`, `headers_too_large`.
     pub code: String,
     /// What is wrong, in one lower-case line.
     pub message: String,

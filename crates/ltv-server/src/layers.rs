@@ -38,6 +38,10 @@ pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
     routes
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::require,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), timeout))
         .layer(middleware::from_fn(linger))
         .layer(middleware::map_response(security_headers))
@@ -83,7 +87,8 @@ fn panic_response(payload: Box<dyn Any + Send + 'static>) -> Response {
 pub const HTML_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /// `X-Content-Type-Options: nosniff` on every response; on HTML pages also the
-/// content security policy and `Referrer-Policy: no-referrer`.
+/// content security policy ([`HTML_POLICY`] unless the page set its own) and
+/// `Referrer-Policy: no-referrer`.
 async fn security_headers(mut response: Response) -> Response {
     let headers = response.headers_mut();
     headers.insert(
@@ -95,10 +100,10 @@ async fn security_headers(mut response: Response) -> Response {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.to_ascii_lowercase().starts_with("text/html"));
     if html {
-        headers.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(HTML_POLICY),
-        );
+        // a page with a policy of its own (the board, which runs its script) keeps it
+        headers
+            .entry(header::CONTENT_SECURITY_POLICY)
+            .or_insert(HeaderValue::from_static(HTML_POLICY));
         headers.insert(
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),

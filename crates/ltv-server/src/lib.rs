@@ -27,6 +27,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod auth;
 mod budget;
 mod error;
 pub mod extract;
@@ -43,6 +44,7 @@ use axum::http::header;
 use axum::routing::get;
 use axum::Router;
 
+pub use auth::AuthOptions;
 pub use budget::{BodyBudget, BodyPermit};
 pub use error::{ApiError, ErrorBody, ErrorDetail};
 pub use layers::with_layers;
@@ -63,6 +65,10 @@ pub fn routes() -> Router<AppState> {
     routes
         .route("/", get(routes::report::index))
         .route("/sample", get(routes::report::sample))
+        .route("/backlog", get(routes::board::page))
+        .route("/backlog/board", get(routes::board::cards))
+        .route("/assets/board.js", get(routes::board::script))
+        .route("/assets/board.css", get(routes::board::style))
         .route(
             "/openapi.json",
             get(move || {

@@ -5,9 +5,10 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::{Context, Result};
-use clap::Parser;
-use ltv_server::{router, serve, AppState, BodyLimits, Limits, ServeOptions};
+use anyhow::{anyhow, Context, Result};
+use clap::{Parser, Subcommand};
+use ltv_server::{router, serve, AppState, AuthOptions, BodyLimits, Limits, ServeOptions};
+use ltv_store::{Role, Store, StoreOptions};
 use tracing_subscriber::filter::LevelFilter;
 
 /// The ltv engine as an HTTP service: LTV, unit economics, segments, forecasts, plans.
@@ -16,9 +17,29 @@ use tracing_subscriber::filter::LevelFilter;
     name = "ltv-server",
     version,
     about,
-    after_help = "Example:\n  ltv-server --addr 127.0.0.1:8080\n  curl -s localhost:8080/v1/calc/subscription -H 'content-type: application/json' \\\n      -d '{\"arpu\": \"10000\", \"churn\": \"0.05\", \"margin\": \"0.7\"}'"
+    after_help = "Example:\n  ltv-server --addr 127.0.0.1:8080\n  curl -s localhost:8080/v1/calc/subscription -H 'content-type: application/json' \\\n      -d '{\"arpu\": \"10000\", \"churn\": \"0.05\", \"margin\": \"0.7\"}'\n\nThe team backlog (API and web board at /backlog):\n  ltv-server token create --db sqlite://team.db --name aiko --role editor\n  ltv-server --db sqlite://team.db --require-auth"
 )]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// The backlog database (`sqlite://FILE` or `postgres://USER@HOST/DB`): serves the
+    /// backlog API and the web board at /backlog; migrated to this version's schema at
+    /// start.
+    #[arg(long, env = "LTV_DATABASE_URL", global = true, value_name = "URL")]
+    db: Option<String>,
+    /// Every endpoint needs a token (`Authorization: Bearer TOKEN`), analyses included;
+    /// open are only /healthz, /openapi.json and the board's page. Needs --db.
+    #[arg(long, env = "LTV_REQUIRE_AUTH")]
+    require_auth: bool,
+    /// Failed authentications a client address may make per minute; more are answered
+    /// 429 until the minute is over (1 to 10000).
+    #[arg(long, env = "LTV_AUTH_FAILURES_PER_MINUTE", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    auth_failures_per_minute: u32,
+    /// Connections to the backlog database (1 to 1000).
+    #[arg(long, env = "LTV_DB_CONNECTIONS", default_value_t = 16,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    db_connections: u32,
     /// Address to listen on.
     #[arg(long, env = "LTV_ADDR", default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
@@ -55,8 +76,56 @@ struct Args {
     print_openapi: bool,
 }
 
+/// Subcommands: token administration.
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create, list and revoke the API tokens of the backlog (in the --db database).
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+/// `ltv-server token …`.
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Create a token and print it once (only its SHA-256 is stored).
+    #[command(
+        after_help = "Example:\n  ltv-server token create --db sqlite://team.db --name \"aiko (marketing)\" --role editor"
+    )]
+    Create {
+        /// Whose token it is: the audit log names it for every change made with it.
+        #[arg(long)]
+        name: String,
+        /// viewer (reads), editor (also adds, rates, moves, snapshots) or admin (also
+        /// deletes and manages tokens).
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(["viewer", "editor", "admin"]))]
+        role: String,
+        /// Who creates it, for the audit log; default $USER.
+        #[arg(long = "as", value_name = "NAME")]
+        actor: Option<String>,
+    },
+    /// List the tokens: name, role, created, revoked.
+    List,
+    /// Revoke the active token named NAME: it authenticates no more.
+    Revoke {
+        /// The token's name.
+        name: String,
+        /// Who revokes it, for the audit log; default $USER.
+        #[arg(long = "as", value_name = "NAME")]
+        actor: Option<String>,
+    },
+}
+
 fn main() -> ExitCode {
     let args = Args::parse();
+    if let Some(Command::Token(command)) = &args.command {
+        return match tokens(args.db.as_deref(), command) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("error: {err:#}");
+                ExitCode::from(2)
+            }
+        };
+    }
     if args.print_openapi {
         println!(
             "{}",
@@ -99,12 +168,35 @@ fn run(args: &Args) -> Result<()> {
     if let Some(n) = args.max_connections {
         serve_options.max_connections = usize::try_from(n)?;
     }
-    let state = AppState::with_body_limits(limits, body_limits);
+    if args.require_auth && args.db.is_none() {
+        return Err(anyhow!(
+            "--require-auth needs --db URL: the tokens live in the backlog database"
+        ));
+    }
+    let mut state = AppState::with_body_limits(limits, body_limits).with_auth(AuthOptions {
+        require_auth: args.require_auth,
+        max_failures: args.auth_failures_per_minute,
+        failure_window: Duration::from_secs(60),
+    });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
     runtime.block_on(async {
+        if let Some(url) = &args.db {
+            let store = open_store(url, args.db_connections).await?;
+            tracing::info!(
+                db = store.shown_url(),
+                require_auth = args.require_auth,
+                "serving the backlog at /v1/backlog and /backlog"
+            );
+            if !args.require_auth {
+                tracing::warn!(
+                    "reads of the backlog are open to whoever reaches this address; changes need a token (--require-auth closes reads too)"
+                );
+            }
+            state = state.with_store(store);
+        }
         let listener = tokio::net::TcpListener::bind(args.addr)
             .await
             .with_context(|| format!("binding {}", args.addr))?;
@@ -124,6 +216,112 @@ fn run(args: &Args) -> Result<()> {
         tracing::info!("ltv-server stopped");
         Ok(())
     })
+}
+
+/// Migrates the database to this version's schema (as `ltv backlog init`: applies what
+/// is missing, refuses a newer schema), then opens a pool of `connections`.
+async fn open_store(url: &str, connections: u32) -> Result<Store> {
+    let (store, migrated) = Store::init(url, "ltv-server")
+        .await
+        .with_context(|| format!("opening the backlog database {}", ltv_store::redact(url)))?;
+    if migrated.from != migrated.to {
+        tracing::info!(
+            db = store.shown_url(),
+            from = migrated.from,
+            to = migrated.to,
+            "migrated the backlog schema"
+        );
+    }
+    store.close().await;
+    Store::open_with(
+        url,
+        StoreOptions {
+            max_connections: connections,
+            connect_timeout: Duration::from_secs(10),
+        },
+    )
+    .await
+    .with_context(|| format!("opening the backlog database {}", ltv_store::redact(url)))
+}
+
+/// `--as`, else `$USER`.
+fn actor(given: Option<&str>) -> Result<String> {
+    given
+        .map(str::to_owned)
+        .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("USERNAME").ok())
+        .filter(|a| !a.trim().is_empty())
+        .ok_or_else(|| anyhow!("no name for the audit log: pass --as NAME (or set USER)"))
+}
+
+/// `ltv-server token create|list|revoke`.
+fn tokens(db: Option<&str>, command: &TokenCommand) -> Result<()> {
+    let url = db.ok_or_else(|| {
+        anyhow!("token commands need the backlog database: --db URL (or LTV_DATABASE_URL)")
+    })?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async {
+        let store = open_store(url, 1).await?;
+        let result = token_command(&store, command).await;
+        store.close().await;
+        result
+    })
+}
+
+async fn token_command(store: &Store, command: &TokenCommand) -> Result<()> {
+    match command {
+        TokenCommand::Create {
+            name,
+            role,
+            actor: who,
+        } => {
+            let role: Role = role
+                .parse()
+                .map_err(|e| anyhow!("invalid value for --role: {e}"))?;
+            let who = actor(who.as_deref())?;
+            let issued = store.create_token(name, role, &who).await?;
+            eprintln!(
+                "created token \"{}\" ({}) in {}; it is shown this once, keep it safe:",
+                issued.token.name,
+                issued.token.role,
+                store.shown_url()
+            );
+            println!("{}", issued.secret);
+        }
+        TokenCommand::List => {
+            let all = store.tokens().await?;
+            if all.is_empty() {
+                println!("no tokens (create one with `ltv-server token create`)");
+            }
+            for t in all {
+                let state = match (&t.revoked_at, &t.revoked_by) {
+                    (Some(at), by) => format!(
+                        "revoked {} by {}",
+                        at.format("%Y-%m-%d %H:%M UTC"),
+                        by.as_deref().unwrap_or("?")
+                    ),
+                    (None, _) => "active".to_owned(),
+                };
+                println!(
+                    "{}\t{}\tcreated {} by {}\t{}",
+                    t.name,
+                    t.role,
+                    t.created_at.format("%Y-%m-%d %H:%M UTC"),
+                    t.created_by,
+                    state
+                );
+            }
+        }
+        TokenCommand::Revoke { name, actor: who } => {
+            let who = actor(who.as_deref())?;
+            let t = store.revoke_token(name, &who).await?;
+            println!("revoked token \"{}\" ({})", t.name, t.role);
+        }
+    }
+    Ok(())
 }
 
 /// Resolves on Ctrl-C or SIGTERM; `axum::serve` then stops accepting and waits for

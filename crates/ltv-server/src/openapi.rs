@@ -22,6 +22,7 @@ use crate::error::ErrorBody;
             `{\"error\": {\"code\", \"message\", \"field\"}}`."
     ),
     components(schemas(ErrorBody)),
+    modifiers(&BearerAuth),
     tags(
         (name = "calc", description = "LTV by business model"),
         (name = "unit economics", description = "CAC, LTV/CAC and payback"),
@@ -30,10 +31,84 @@ use crate::error::ErrorBody;
         (name = "saas", description = "SaaS metrics from monthly MRR"),
         (name = "health", description = "Customer health scores, churn early warning and NPS from usage"),
         (name = "segments", description = "Customers, RFM, cohorts and channels from transactions"),
-        (name = "service", description = "Health and this document")
+        (name = "service", description = "Health and this document"),
+        (name = "backlog", description = "The shared initiative backlog (`--db`): reads are open unless `--require-auth`; changes need `Authorization: Bearer TOKEN` and `If-Match`"),
+        (name = "tokens", description = "API tokens and their roles (admin)")
     )
 )]
 pub struct ApiDoc;
+
+/// The `bearer` security scheme: `Authorization: Bearer TOKEN` with a token of
+/// `ltv-server token create`.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut scheme = Http::new(HttpAuthScheme::Bearer);
+        scheme.description = Some(
+            "A token of `ltv-server token create` (`ltv_` + 64 hex digits). Roles: viewer \
+             reads, editor also changes, admin also deletes and manages tokens."
+                .to_owned(),
+        );
+        components.add_security_scheme("bearer", SecurityScheme::Http(scheme));
+    }
+}
+
+/// The error responses of a backlog read, for `responses(...)` in `#[utoipa::path]`.
+pub struct ReadErrors;
+
+impl utoipa::IntoResponses for ReadErrors {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        errors(&[
+            ("400", "A query parameter is malformed or out of range"),
+            ("401", "A token that is unknown, revoked or malformed; none under --require-auth or where a token is needed"),
+            ("403", "The token's role may not do this"),
+            ("404", "No such initiative or token, or the server runs without --db"),
+            ("409", "The data cannot give this yet (a measurement of an initiative that is not running or done)"),
+            ("429", "Too many failed authentications from this address (with Retry-After)"),
+            ("503", "The database is unavailable, busy or timed out (with Retry-After)"),
+        ])
+    }
+}
+
+/// The error responses of a backlog change, for `responses(...)` in `#[utoipa::path]`.
+pub struct ChangeErrors;
+
+impl utoipa::IntoResponses for ChangeErrors {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        errors(&[
+            ("400", "A value is out of range, or the body is not JSON"),
+            ("401", "No token, or an unknown, revoked or malformed one"),
+            ("403", "The token's role may not do this"),
+            (
+                "404",
+                "No such initiative or token, or the server runs without --db",
+            ),
+            (
+                "409",
+                "A duplicate name, or a status move the lifecycle does not allow",
+            ),
+            (
+                "412",
+                "If-Match names a version that is no longer current: read the initiative again",
+            ),
+            ("413", "The body is larger than 64 KiB"),
+            ("415", "Content-Type is not application/json"),
+            ("422", "Wrong type, missing or unknown field"),
+            ("428", "No If-Match header"),
+            (
+                "429",
+                "Too many failed authentications from this address (with Retry-After)",
+            ),
+            (
+                "503",
+                "The database is unavailable, busy or timed out (with Retry-After)",
+            ),
+        ])
+    }
+}
 
 /// The whole document, as `GET /openapi.json` serves it.
 pub fn openapi() -> utoipa::openapi::OpenApi {

@@ -97,7 +97,7 @@ pub async fn serve(
     let (stop_tx, stop_rx) = watch::channel(false);
     tokio::pin!(shutdown);
     loop {
-        let (stream, _peer) = tokio::select! {
+        let (stream, peer) = tokio::select! {
             () = &mut shutdown => break,
             accepted = listener.accept() => match accepted {
                 Ok(pair) => pair,
@@ -120,7 +120,11 @@ pub async fn serve(
         tokio::spawn(async move {
             let _slot = slot;
             let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
-                app.clone().oneshot(req.map(Body::new))
+                let mut req = req.map(Body::new);
+                // the client's address, for the limit on failed authentications
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                app.clone().oneshot(req)
             });
             let mut builder = hyper::server::conn::http1::Builder::new();
             builder

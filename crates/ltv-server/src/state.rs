@@ -1,7 +1,11 @@
-//! The state every handler can reach: limits and the heavy-job pool.
+//! The state every handler can reach: limits, the heavy-job pool, and for the team
+//! service the backlog database and the authentication settings.
 
 use std::time::Duration;
 
+use ltv_store::Store;
+
+use crate::auth::{AuthOptions, FailedAuthentications};
 use crate::budget::BodyBudget;
 use crate::pool::HeavyPool;
 
@@ -59,6 +63,9 @@ pub struct AppState {
     body_limits: BodyLimits,
     pool: HeavyPool,
     budget: BodyBudget,
+    store: Option<Store>,
+    auth: AuthOptions,
+    failures: FailedAuthentications,
 }
 
 impl AppState {
@@ -79,7 +86,42 @@ impl AppState {
             budget: BodyBudget::new(body_limits.in_flight_bytes),
             limits,
             body_limits,
+            store: None,
+            auth: AuthOptions::default(),
+            failures: FailedAuthentications::new(AuthOptions::default()),
         }
+    }
+
+    /// This state serving the backlog of `store` (`--db`): the backlog API, the web
+    /// board and token authentication.
+    #[must_use]
+    pub fn with_store(mut self, store: Store) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// This state with these authentication settings (`--require-auth`, the limit on
+    /// failed authentications).
+    #[must_use]
+    pub fn with_auth(mut self, auth: AuthOptions) -> Self {
+        self.failures = FailedAuthentications::new(auth);
+        self.auth = auth;
+        self
+    }
+
+    /// The backlog database, when the service has one.
+    pub fn store(&self) -> Option<&Store> {
+        self.store.as_ref()
+    }
+
+    /// The authentication settings.
+    pub fn auth(&self) -> &AuthOptions {
+        &self.auth
+    }
+
+    /// Failed authentications per client address.
+    pub(crate) fn failures(&self) -> &FailedAuthentications {
+        &self.failures
     }
 
     /// The body limits.

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 /// One change.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     /// Position in the log (increasing).
     pub id: i64,
@@ -32,6 +33,7 @@ pub struct AuditEntry {
 
 /// One field that a change changed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldChange {
     /// The field.
     pub field: String,

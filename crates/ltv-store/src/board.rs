@@ -17,6 +17,7 @@ use crate::store::{Filter, Store};
 
 /// One initiative on the board.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Card {
     /// Id.
     pub id: i64,
@@ -50,6 +51,7 @@ pub struct Card {
 
 /// The cards of one team in one column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TeamCards {
     /// The team.
     pub team: Team,
@@ -59,6 +61,7 @@ pub struct TeamCards {
 
 /// One status column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Column {
     /// The status.
     pub status: Status,
@@ -70,6 +73,7 @@ pub struct Column {
 
 /// One snapshot in the KPI trend.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrendPoint {
     /// As-of date.
     pub as_of: NaiveDate,
@@ -95,6 +99,7 @@ pub struct TrendPoint {
 
 /// The board, the trend and the measurements.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Board {
     /// Where the model numbers' baseline comes from.
     pub baseline_source: BaselineSource,

@@ -27,6 +27,7 @@ pub fn tolerance() -> Decimal {
 
 /// One initiative in a rater's record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RatedOutcome {
     /// The initiative.
     pub initiative: String,
@@ -40,6 +41,7 @@ pub struct RatedOutcome {
 
 /// How a rater's Confidence compares with the outcomes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Assessment {
     /// Confidence matched the outcomes within the tolerance.
@@ -54,6 +56,7 @@ pub enum Assessment {
 
 /// One rater's calibration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RaterCalibration {
     /// The rater.
     pub rater: String,

@@ -103,6 +103,28 @@ pub enum StoreError {
         /// The current version.
         actual: i64,
     },
+    /// No active token with this name.
+    #[error("no active token named \"{name}\"")]
+    UnknownToken {
+        /// The name.
+        name: String,
+    },
+    /// An active token with this name exists already.
+    #[error("an active token named \"{name}\" exists already: revoke it first")]
+    DuplicateToken {
+        /// The name.
+        name: String,
+    },
+    /// The operating system's random source failed.
+    #[error("cannot make a random token: {0}")]
+    Random(String),
+    /// Every connection of the pool is busy for longer than the connect timeout, or
+    /// SQLite's writer lock for longer than its busy timeout.
+    #[error("the database is busy: no connection or lock became free in time")]
+    Busy,
+    /// The connection to the database broke (the server went away).
+    #[error("lost the connection to the database: {0}")]
+    Lost(String),
     /// A measurement or ranking needs something the database does not hold yet.
     #[error("{0}")]
     Unavailable(String),
@@ -151,7 +173,12 @@ impl StoreError {
 /// A database error, without the driver's internals.
 pub(crate) fn db(err: sqlx::Error) -> StoreError {
     match err {
+        sqlx::Error::PoolTimedOut => StoreError::Busy,
+        // SQLITE_BUSY after the busy timeout
+        sqlx::Error::Database(e) if e.message().contains("database is locked") => StoreError::Busy,
         sqlx::Error::Database(e) => StoreError::Database(e.message().to_owned()),
+        sqlx::Error::Io(e) => StoreError::Lost(e.to_string()),
+        sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed => StoreError::Lost(err.to_string()),
         other => StoreError::Database(other.to_string()),
     }
 }

@@ -17,6 +17,7 @@ pub const MAX_RAMP_MONTHS: u32 = 600;
 
 /// What a target names: an acquisition channel or a customer segment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TargetKind {
     /// An acquisition channel, as in the data's channel column.
@@ -27,6 +28,7 @@ pub enum TargetKind {
 
 /// The customers an initiative acts on, when not all of them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Target {
     /// Channel or segment.
     pub kind: TargetKind,
@@ -70,6 +72,7 @@ impl std::fmt::Display for Target {
 
 /// The fields of a new initiative (or, on import, of its new state).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewInitiative {
     /// Unique name.
@@ -236,8 +239,9 @@ pub(crate) fn parse_estimate<T>(
     }
 }
 
-/// Changes to an initiative's fields; `None` keeps a field.
+/// Changes to an initiative's fields; a field left out (Rust `None`) is kept.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct InitiativePatch {
     /// New name (unique).
@@ -255,8 +259,12 @@ pub struct InitiativePatch {
     /// New change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change: Option<Estimate<Change>>,
-    /// New target; `Some(None)` removes it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// New target; `Some(None)` (JSON `null`) removes it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     pub target: Option<Option<Target>>,
     /// New one-off cost.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -267,6 +275,16 @@ pub struct InitiativePatch {
     /// New ramp-up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ramp_months: Option<u32>,
+}
+
+/// A field that is present (even as `null`): `Some(value)`; absent fields take the
+/// `default` (`None`).
+fn present<'de, D, T>(d: D) -> std::result::Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
 }
 
 impl InitiativePatch {
@@ -306,6 +324,7 @@ impl InitiativePatch {
 
 /// An initiative in the backlog.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Initiative {
     /// Stable id.
     pub id: i64,
@@ -382,6 +401,20 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "initiative \"x\": change must be a change such as -1pt, +5%, -0.01 or =0.04, or a range low/likely/high, got lots"
+        );
+    }
+
+    #[test]
+    fn a_null_target_removes_it() {
+        let p: InitiativePatch = serde_json::from_str(r#"{"target": null}"#).unwrap();
+        assert_eq!(p.target, Some(None));
+        let p: InitiativePatch = serde_json::from_str(r#"{"hypothesis": "x"}"#).unwrap();
+        assert_eq!(p.target, None);
+        let p: InitiativePatch =
+            serde_json::from_str(r#"{"target": {"kind": "channel", "name": "search"}}"#).unwrap();
+        assert_eq!(
+            p.target,
+            Some(Some(Target::parse("channel:search").unwrap()))
         );
     }
 

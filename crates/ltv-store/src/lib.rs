@@ -31,7 +31,7 @@
 //! let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
 //! rt.block_on(async {
 //!     let (store, migrated) = Store::init(&url, "aiko").await?;
-//!     assert_eq!((migrated.from, migrated.to), (0, 1));
+//!     assert_eq!((migrated.from, migrated.to), (0, 2));
 //!
 //!     let mut onboarding = NewInitiative::new("Onboarding calls", "cs", "churn", "-1pt")?;
 //!     onboarding.yearly_cost = "1200000".parse()?;
@@ -75,6 +75,7 @@ mod status;
 mod store;
 #[cfg(feature = "test-support")]
 pub mod testing;
+mod token;
 
 pub use audit::{AuditEntry, FieldChange};
 pub use board::{trend, Board, Card, Column, TeamCards, TrendPoint};
@@ -92,10 +93,11 @@ pub use measure::{
 pub use rank::{
     latest, main_baseline, planner_initiative, rank, Backlog, BacklogEntry, BaselineSource,
 };
-pub use rating::{Rating, Scores};
+pub use rating::{Method, RateRequest, Rating, Scores};
 pub use schema::{Migrated, SCHEMA_VERSION};
 pub use snapshot::{lifespan_years, ChannelKpis, Headline, Kpi, Snapshot, SnapshotKpis};
-pub use status::Status;
+pub use status::{MoveRequest, Status};
 pub use store::{
     Export, ExportedRating, Filter, History, ImportReport, Store, StoreOptions, PLAN_FILE_RATER,
 };
+pub use token::{IssuedToken, Role, Token, TokenRequest, MAX_TOKEN_NAME_CHARS, TOKEN_PREFIX};

@@ -57,6 +57,7 @@ impl Default for MeasureOptions {
 
 /// Whether the data shows an effect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// The effect is larger than the usual variation between snapshots.
@@ -69,6 +70,7 @@ pub enum Verdict {
 
 /// The KPI in one snapshot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Point {
     /// The snapshot's as-of date.
     pub as_of: NaiveDate,
@@ -90,6 +92,7 @@ pub struct Point {
 
 /// The difference in differences for a target channel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DiffInDiff {
     /// The channel.
     pub channel: String,
@@ -107,6 +110,7 @@ pub struct DiffInDiff {
 
 /// The realised ROI so far.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RoiSoFar {
     /// Months from the start to the after-snapshot.
     pub months: u32,
@@ -126,6 +130,7 @@ pub struct RoiSoFar {
 
 /// The measurement of one initiative.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Measurement {
     /// The initiative's id.
     pub initiative_id: i64,

@@ -26,6 +26,7 @@ use crate::snapshot::{lifespan_years, Snapshot};
 
 /// Where the ranking's baseline comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum BaselineSource {
     /// The latest snapshot.
@@ -45,6 +46,7 @@ pub enum BaselineSource {
 
 /// One initiative of the ranked backlog.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BacklogEntry {
     /// The initiative.
     pub initiative: Initiative,
@@ -59,6 +61,7 @@ pub struct BacklogEntry {
 
 /// The backlog, ranked as `ltv plan` ranks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Backlog {
     /// Where the baseline comes from.
     pub baseline_source: BaselineSource,

@@ -11,6 +11,7 @@ use crate::initiative::parse_estimate;
 
 /// The scores of one rating.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "method", rename_all = "snake_case")]
 pub enum Scores {
     /// ICE: Impact, Confidence and Ease, each 1–10 (or a low/likely/high range).
@@ -164,8 +165,124 @@ impl Scores {
     }
 }
 
+/// Which scoring method a rating uses.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// Impact, Confidence, Ease, each 1–10.
+    #[default]
+    Ice,
+    /// Reach, Impact, Confidence, Effort on the common scales.
+    Rice,
+}
+
+/// A rating to record, as an API sends it: the fields of a stored [`Rating`]'s scores
+/// (`method`, then `impact`, `confidence`, `ease` for ICE, or `reach`, `impact`,
+/// `confidence`, `effort` for RICE) and the rater.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RateRequest {
+    /// Whose judgement it is; default: whoever records it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rater: Option<String>,
+    /// `ice` (default) or `rice`.
+    #[serde(default)]
+    pub method: Method,
+    /// ICE Impact 1–10 (or low/likely/high); RICE impact 3, 2, 1, 0.5 or 0.25.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impact: Option<Estimate<Decimal>>,
+    /// ICE Confidence 1–10 (or low/likely/high); RICE confidence in (0, 1].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<Estimate<Decimal>>,
+    /// ICE Ease 1–10 (or low/likely/high).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ease: Option<Estimate<Decimal>>,
+    /// RICE reach per quarter, > 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reach: Option<Decimal>,
+    /// RICE effort in person-months, > 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effort: Option<Decimal>,
+}
+
+impl RateRequest {
+    /// The scores this request gives, checked (every field of its method present, no
+    /// field of the other, every value in range).
+    ///
+    /// # Errors
+    /// [`StoreError::Invalid`] naming the missing, extra or out-of-range field.
+    pub fn scores(&self, initiative: &str) -> Result<Scores> {
+        let name = Some(initiative);
+        let missing = |field: &str, method: &str| {
+            StoreError::invalid(
+                name,
+                field,
+                "nothing",
+                format!("given for a {method} rating"),
+            )
+        };
+        let extra = |field: &str, method: &str| {
+            StoreError::invalid(
+                name,
+                field,
+                "a value",
+                format!("absent from a {method} rating"),
+            )
+        };
+        let one = |field: &str, e: Estimate<Decimal>| match e {
+            Estimate::One(v) => Ok(v),
+            Estimate::Range { .. } => Err(StoreError::invalid(
+                name,
+                field,
+                e,
+                "one value in a RICE rating",
+            )),
+        };
+        let scores = match self.method {
+            Method::Ice => {
+                if self.reach.is_some() {
+                    return Err(extra("reach", "ICE"));
+                }
+                if self.effort.is_some() {
+                    return Err(extra("effort", "ICE"));
+                }
+                Scores::Ice {
+                    impact: self.impact.ok_or_else(|| missing("impact", "ICE"))?,
+                    confidence: self
+                        .confidence
+                        .ok_or_else(|| missing("confidence", "ICE"))?,
+                    ease: self.ease.ok_or_else(|| missing("ease", "ICE"))?,
+                }
+            }
+            Method::Rice => {
+                if self.ease.is_some() {
+                    return Err(extra("ease", "RICE"));
+                }
+                Scores::Rice {
+                    reach: self.reach.ok_or_else(|| missing("reach", "RICE"))?,
+                    impact: one(
+                        "impact",
+                        self.impact.ok_or_else(|| missing("impact", "RICE"))?,
+                    )?,
+                    confidence: one(
+                        "confidence",
+                        self.confidence
+                            .ok_or_else(|| missing("confidence", "RICE"))?,
+                    )?,
+                    effort: self.effort.ok_or_else(|| missing("effort", "RICE"))?,
+                }
+            }
+        };
+        scores.validate(initiative)?;
+        Ok(scores)
+    }
+}
+
 /// One rating as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rating {
     /// Stable id.
     pub id: i64,

@@ -4,7 +4,7 @@
 //! transaction under the writer lock (so concurrent `init`s apply each once) and
 //! refuses a database whose version is newer than this build knows.
 
-use sqlx::{Any, AnyConnection, Row, Transaction};
+use sqlx::{AnyConnection, Row};
 
 use crate::database_url::Backend;
 use crate::error::{db, Result, StoreError};
@@ -18,15 +18,23 @@ pub(crate) struct Migration {
 }
 
 /// Every migration, oldest first.
-pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    description: "initiatives, ratings, snapshots, baselines and the audit log",
-    sqlite: include_str!("../migrations/sqlite/0001_backlog.sql"),
-    postgres: include_str!("../migrations/postgres/0001_backlog.sql"),
-}];
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        description: "initiatives, ratings, snapshots, baselines and the audit log",
+        sqlite: include_str!("../migrations/sqlite/0001_backlog.sql"),
+        postgres: include_str!("../migrations/postgres/0001_backlog.sql"),
+    },
+    Migration {
+        version: 2,
+        description: "API tokens of the team service (hashed) with their roles",
+        sqlite: include_str!("../migrations/sqlite/0002_tokens.sql"),
+        postgres: include_str!("../migrations/postgres/0002_tokens.sql"),
+    },
+];
 
 /// The schema version this build reads and writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 const CREATE_SCHEMA_TABLE: &str = "CREATE TABLE IF NOT EXISTS ltv_schema (\
     version BIGINT PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)";
@@ -73,14 +81,14 @@ pub struct Migrated {
 
 /// Applies the missing migrations inside `tx` (which holds the writer lock).
 pub(crate) async fn migrate(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut AnyConnection,
     backend: Backend,
     shown_url: &str,
     now: &str,
     actor: &str,
 ) -> Result<Migrated> {
     sqlx::query(CREATE_SCHEMA_TABLE)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await
         .map_err(db)?;
     let from = current(tx).await?;
@@ -96,14 +104,14 @@ pub(crate) async fn migrate(
             Backend::Sqlite => m.sqlite,
             Backend::Postgres => m.postgres,
         };
-        sqlx::raw_sql(sql).execute(&mut **tx).await.map_err(db)?;
+        sqlx::raw_sql(sql).execute(&mut *tx).await.map_err(db)?;
         sqlx::query(
             "INSERT INTO ltv_schema (version, description, applied_at) VALUES ($1, $2, $3)",
         )
         .bind(m.version)
         .bind(m.description)
         .bind(now)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await
         .map_err(db)?;
         let after = serde_json::json!({ "version": m.version, "description": m.description });
@@ -116,7 +124,7 @@ pub(crate) async fn migrate(
         .bind(m.version)
         .bind(format!("schema version {}", m.version))
         .bind(after.to_string())
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await
         .map_err(db)?;
     }

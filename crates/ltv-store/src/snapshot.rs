@@ -12,6 +12,7 @@ use crate::error::{Result, StoreError};
 
 /// The headline of a measured baseline (field names as in the report's JSON).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Headline {
     /// Lifetime value per customer on the `ltv_basis` (money).
     pub ltv: Decimal,
@@ -52,6 +53,7 @@ pub struct Headline {
 
 /// One acquisition channel of a measured baseline (same basis as the headline).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChannelKpis {
     /// Channel name (`unknown` for customers without one).
     pub channel: String,
@@ -77,6 +79,7 @@ pub struct ChannelKpis {
 
 /// A measured baseline: what a snapshot stores.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SnapshotKpis {
     /// The as-of date of the measurement.
     pub as_of: NaiveDate,
@@ -101,6 +104,7 @@ pub struct SnapshotKpis {
 
 /// A stored snapshot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Snapshot {
     /// Stable id.
     pub id: i64,
@@ -115,6 +119,7 @@ pub struct Snapshot {
 
 /// A KPI a measurement or trend reads from a snapshot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Kpi {
     /// Monthly churn.
@@ -241,6 +246,68 @@ impl SnapshotKpis {
         });
         b.validate()?;
         Ok(b)
+    }
+}
+
+/// THE adapter from a measured data file to a stored snapshot: the measured baseline of
+/// `ltv_planner::measure` (the one definition behind `ltv drivers`, `channels`,
+/// `report`, `plan --data`, `ltv backlog snapshot` and the server's `POST
+/// /v1/snapshots`) copied field by field, with the planner baseline it ranks on.
+///
+/// The as-of day is a calendar date of years 0–9999 for every loaded file; a day
+/// beyond chrono's range (which no data file can hold) would saturate to its first or
+/// last date.
+impl From<&ltv_planner::MeasuredBaseline> for SnapshotKpis {
+    fn from(m: &ltv_planner::MeasuredBaseline) -> SnapshotKpis {
+        let h = &m.headline;
+        let symbol = m.currency.symbol.trim();
+        let as_of = m.as_of.to_naive().unwrap_or(if m.as_of.days() < 0 {
+            NaiveDate::MIN
+        } else {
+            NaiveDate::MAX
+        });
+        SnapshotKpis {
+            as_of,
+            source: m.file.clone(),
+            currency: (!symbol.is_empty()).then(|| symbol.to_owned()),
+            headline: Headline {
+                ltv: h.ltv,
+                ltv_basis: h.ltv_basis.to_string(),
+                margin: h.margin,
+                cac: h.cac,
+                ltv_cac_ratio: h.ltv_cac_ratio,
+                band: h.band,
+                payback_months: h.payback_months,
+                monthly_churn: h.monthly_churn,
+                inactive_days: h.inactive_days,
+                aov: h.aov,
+                orders_per_year: h.orders_per_year,
+                repeat_rate: h.repeat_rate,
+                max_cac: h.max_cac,
+                customers: h.customers,
+                active_customers: h.active_customers,
+                new_customers_per_month: h.new_customers_per_month,
+                nrr: h.nrr,
+            },
+            channels: m
+                .channels
+                .iter()
+                .map(|c| ChannelKpis {
+                    channel: c.channel.clone(),
+                    customers: c.customers,
+                    ltv: c.ltv,
+                    cac: c.cac,
+                    ltv_cac_ratio: c.ltv_cac_ratio,
+                    band: c.band,
+                    max_cac: c.max_cac,
+                    monthly_churn: c.monthly_churn,
+                    aov: Some(c.aov),
+                    orders_per_year: Some(c.orders_per_year),
+                })
+                .collect(),
+            warnings: m.warnings.iter().map(ToString::to_string).collect(),
+            baseline: Some(m.baseline.clone()),
+        }
     }
 }
 

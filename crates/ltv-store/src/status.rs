@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// Where an initiative is in its lifecycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Proposed, being rated.
@@ -74,6 +75,36 @@ impl Status {
         matches!(self, Status::Idea | Status::Approved | Status::Running)
     }
 
+    /// The statuses of a filter: names separated by commas, `open` (idea, approved,
+    /// running) and `all`; empty or `all` is every status (an empty list).
+    ///
+    /// # Errors
+    /// [`crate::StoreError::Invalid`] naming the unknown status.
+    pub fn parse_filter(raw: &str) -> crate::Result<Vec<Status>> {
+        let mut out: Vec<Status> = Vec::new();
+        for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let add: Vec<Status> =
+                match part.to_ascii_lowercase().as_str() {
+                    "all" => return Ok(Vec::new()),
+                    "open" => vec![Status::Idea, Status::Approved, Status::Running],
+                    _ => vec![part.parse::<Status>().map_err(|allowed| {
+                        crate::StoreError::Invalid {
+                            initiative: None,
+                            field: "status".to_owned(),
+                            value: part.to_owned(),
+                            allowed: format!("{allowed}, open or all"),
+                        }
+                    })?],
+                };
+            for s in add {
+                if !out.contains(&s) {
+                    out.push(s);
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// "allowed from idea: approved, dropped" / "idea is final".
     pub(crate) fn allowed_text(self) -> String {
         let next = self.next();
@@ -83,6 +114,27 @@ impl Status {
             let names: Vec<&str> = next.iter().map(|s| s.as_str()).collect();
             format!("allowed from {self}: {}", names.join(", "))
         }
+    }
+}
+
+/// A status move, as an API sends it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MoveRequest {
+    /// The status to move to.
+    pub to: Status,
+    /// The start date (to `running`) or end date (to `done` or `dropped`); default
+    /// today (the server's local date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<chrono::NaiveDate>,
+}
+
+impl MoveRequest {
+    /// The date, or today's (local) date.
+    pub fn date_or_today(&self) -> chrono::NaiveDate {
+        self.date
+            .unwrap_or_else(|| chrono::Local::now().date_naive())
     }
 }
 
@@ -122,5 +174,20 @@ mod tests {
         assert_eq!(Status::Done.allowed_text(), "done is final");
         assert_eq!("Running".parse::<Status>().unwrap(), Status::Running);
         assert!("started".parse::<Status>().is_err());
+        assert_eq!(
+            Status::parse_filter("open, done").unwrap(),
+            [
+                Status::Idea,
+                Status::Approved,
+                Status::Running,
+                Status::Done
+            ]
+        );
+        assert!(Status::parse_filter("all").unwrap().is_empty());
+        assert!(Status::parse_filter("").unwrap().is_empty());
+        assert_eq!(
+            Status::parse_filter("idea,started").unwrap_err().to_string(),
+            "status must be one of idea, approved, running, done, dropped, open or all, got started"
+        );
     }
 }

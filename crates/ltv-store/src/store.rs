@@ -9,6 +9,7 @@
 //! process killed half-way leaves nothing behind.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
@@ -18,6 +19,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyConnection, AnyPool, Executor, Row, Transaction};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::audit::AuditEntry;
 use crate::database_url::{Backend, DatabaseUrl};
@@ -57,6 +59,37 @@ impl Default for StoreOptions {
 pub struct Store {
     pool: AnyPool,
     url: DatabaseUrl,
+    /// One writer at a time per process: writers serialise on the database's lock
+    /// anyway, and one waiting here holds no pooled connection, so readers keep theirs
+    /// under a burst of writes.
+    writers: Arc<Semaphore>,
+}
+
+/// A write transaction holding the database's writer lock and this process's writer
+/// slot until it commits or is dropped (rolled back).
+pub(crate) struct WriteTx {
+    tx: Transaction<'static, Any>,
+    _slot: OwnedSemaphorePermit,
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+}
+
+impl WriteTx {
+    /// Commits the change.
+    pub(crate) async fn commit(self) -> std::result::Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
 }
 
 /// Which initiatives to list.
@@ -85,6 +118,7 @@ pub struct ImportReport {
 
 /// An initiative with every rating and every change.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct History {
     /// The initiative now.
     pub initiative: Initiative,
@@ -134,13 +168,13 @@ const AUDIT_COLUMNS: &str = "id, changed_at, actor, entity, entity_id, initiativ
 const LATEST_RATINGS: &str =
     "id IN (SELECT MAX(id) FROM ratings GROUP BY initiative_id, rater, method)";
 
-fn now() -> DateTime<Utc> {
+pub(crate) fn now() -> DateTime<Utc> {
     // microseconds: what the text column keeps, so a value read back compares equal
     let t = Utc::now();
     DateTime::from_timestamp_micros(t.timestamp_micros()).unwrap_or(t)
 }
 
-fn time_text(t: &DateTime<Utc>) -> String {
+pub(crate) fn time_text(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
@@ -148,20 +182,20 @@ fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(|e| StoreError::corrupt("value", e))
 }
 
-fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<serde_json::Value> {
+pub(crate) fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<serde_json::Value> {
     serde_json::to_value(value).map_err(|e| StoreError::corrupt("value", e))
 }
 
-struct Cols<'r>(&'r AnyRow);
+pub(crate) struct Cols<'r>(pub(crate) &'r AnyRow);
 
 impl Cols<'_> {
-    fn text(&self, col: &str) -> Result<String> {
+    pub(crate) fn text(&self, col: &str) -> Result<String> {
         self.0.try_get::<String, _>(col).map_err(db)
     }
-    fn opt_text(&self, col: &str) -> Result<Option<String>> {
+    pub(crate) fn opt_text(&self, col: &str) -> Result<Option<String>> {
         self.0.try_get::<Option<String>, _>(col).map_err(db)
     }
-    fn int(&self, col: &str) -> Result<i64> {
+    pub(crate) fn int(&self, col: &str) -> Result<i64> {
         self.0.try_get::<i64, _>(col).map_err(db)
     }
     fn opt_int(&self, col: &str) -> Result<Option<i64>> {
@@ -180,7 +214,7 @@ impl Cols<'_> {
             .map(|t| serde_json::from_str(&t).map_err(|e| StoreError::corrupt(col, e)))
             .transpose()
     }
-    fn time(&self, col: &str) -> Result<DateTime<Utc>> {
+    pub(crate) fn time(&self, col: &str) -> Result<DateTime<Utc>> {
         let t = self.text(col)?;
         DateTime::parse_from_rfc3339(&t)
             .map(|t| t.with_timezone(&Utc))
@@ -277,18 +311,22 @@ fn state(i: &Initiative) -> Result<serde_json::Value> {
 }
 
 /// One audit entry.
-struct Change<'a> {
-    actor: &'a str,
-    entity: &'static str,
-    entity_id: Option<i64>,
-    initiative_id: Option<i64>,
-    subject: &'a str,
-    operation: &'static str,
-    before: Option<serde_json::Value>,
-    after: Option<serde_json::Value>,
+pub(crate) struct Change<'a> {
+    pub(crate) actor: &'a str,
+    pub(crate) entity: &'static str,
+    pub(crate) entity_id: Option<i64>,
+    pub(crate) initiative_id: Option<i64>,
+    pub(crate) subject: &'a str,
+    pub(crate) operation: &'static str,
+    pub(crate) before: Option<serde_json::Value>,
+    pub(crate) after: Option<serde_json::Value>,
 }
 
-async fn record(conn: &mut AnyConnection, at: &DateTime<Utc>, c: Change<'_>) -> Result<()> {
+pub(crate) async fn record(
+    conn: &mut AnyConnection,
+    at: &DateTime<Utc>,
+    c: Change<'_>,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO audit_log (changed_at, actor, entity, entity_id, initiative_id, subject, \
          operation, before_json, after_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -523,7 +561,7 @@ fn check_rater(initiative: &str, rater: &str) -> Result<String> {
     Ok(r.to_owned())
 }
 
-fn check_actor(actor: &str) -> Result<&str> {
+pub(crate) fn check_actor(actor: &str) -> Result<&str> {
     let a = actor.trim();
     if a.is_empty() {
         return Err(StoreError::invalid(
@@ -539,13 +577,15 @@ fn check_actor(actor: &str) -> Result<&str> {
 /// The rater a plan file's unnamed scores are recorded under.
 pub const PLAN_FILE_RATER: &str = "plan file";
 
-fn sqlite_is_database(path: &std::path::Path) -> std::io::Result<bool> {
-    use std::io::Read;
-    let mut head = [0u8; 16];
-    let mut f = std::fs::File::open(path)?;
-    let n = f.read(&mut head)?;
-    // an empty file is an empty database
-    Ok(n == 0 || (n == 16 && &head == b"SQLite format 3\0"))
+/// Whether the SQLite file exists (`Ok(false)`: something else, a directory). Only a
+/// `stat`: nothing in this process may open and close the database file besides
+/// SQLite, because closing any descriptor of a file drops every POSIX lock this
+/// process holds on it, SQLite's included; another process could then checkpoint and
+/// delete the WAL under our connections (sqlite.org/howtocorrupt.html, 2.2). Whether
+/// the file is a database, SQLite itself tells: "file is not a database" on the first
+/// read, before anything is written.
+fn sqlite_file_exists(path: &std::path::Path) -> std::io::Result<bool> {
+    std::fs::metadata(path).map(|m| m.is_file())
 }
 
 impl Store {
@@ -559,7 +599,11 @@ impl Store {
         let url = DatabaseUrl::parse(url)?;
         let actor = check_actor(actor)?;
         let pool = connect(&url, true, StoreOptions::default()).await?;
-        let store = Store { pool, url };
+        let store = Store {
+            pool,
+            url,
+            writers: Arc::new(Semaphore::new(1)),
+        };
         if store.url.backend == Backend::Sqlite {
             // WAL: readers never block the writer, and a killed writer leaves the
             // database as of its last commit. The mode is stored in the file.
@@ -599,7 +643,11 @@ impl Store {
     pub async fn open_with(url: &str, options: StoreOptions) -> Result<Store> {
         let url = DatabaseUrl::parse(url)?;
         let pool = connect(&url, false, options).await?;
-        let store = Store { pool, url };
+        let store = Store {
+            pool,
+            url,
+            writers: Arc::new(Semaphore::new(1)),
+        };
         let mut conn = store.pool.acquire().await.map_err(db)?;
         let version = schema::version(&mut conn, store.url.backend)
             .await
@@ -642,6 +690,11 @@ impl Store {
         &self.url.shown
     }
 
+    /// The connection pool.
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
     /// Closes the pool (waits for connections to be returned).
     pub async fn close(&self) {
         self.pool.close().await;
@@ -652,9 +705,13 @@ impl Store {
     }
 
     /// A transaction holding the writer lock.
-    async fn write(&self) -> Result<Transaction<'static, Any>> {
-        match self.url.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db),
+    pub(crate) async fn write(&self) -> Result<WriteTx> {
+        let slot = Arc::clone(&self.writers)
+            .acquire_owned()
+            .await
+            .map_err(|_| StoreError::Lost("the store is closed".to_owned()))?;
+        let tx = match self.url.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?,
             Backend::Postgres => {
                 let mut tx = self.pool.begin().await.map_err(db)?;
                 sqlx::query("SELECT count(*) AS n FROM (SELECT pg_advisory_xact_lock($1)) AS l")
@@ -662,9 +719,10 @@ impl Store {
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(db)?;
-                Ok(tx)
+                tx
             }
-        }
+        };
+        Ok(WriteTx { tx, _slot: slot })
     }
 
     /// Adds a new initiative (status `idea`, version 1).
@@ -1359,7 +1417,7 @@ fn existing_was_unchanged(report: &ImportReport, name: &str) -> bool {
 async fn connect(url: &DatabaseUrl, create: bool, options: StoreOptions) -> Result<AnyPool> {
     sqlx::any::install_default_drivers();
     if let (Backend::Sqlite, Some(path)) = (url.backend, &url.path) {
-        match sqlite_is_database(path) {
+        match sqlite_file_exists(path) {
             Ok(true) => {}
             Ok(false) => {
                 return Err(StoreError::NotADatabase {

@@ -302,11 +302,11 @@ fn the_loop_across_departments() {
     let export = json(&db, &["export"]);
     assert_eq!(export["initiatives"].as_array().unwrap().len(), 6);
     assert_eq!(export["snapshots"].as_array().unwrap().len(), 5);
-    // every change is in the audit log: migration, 1 baseline, 5 + 1 creations,
-    // 9 + 3 ratings, 3 moves, 5 snapshots
+    // every change is in the audit log: 2 migrations (schema 1, and 2: the team
+    // service's tokens), 1 baseline, 5 + 1 creations, 9 + 3 ratings, 3 moves, 5 snapshots
     assert_eq!(
         export["audit_log"].as_array().unwrap().len(),
-        1 + 1 + 6 + 12 + 3 + 5
+        2 + 1 + 6 + 12 + 3 + 5
     );
     let first = scrub(&serde_json::to_string_pretty(&export["initiatives"][5]).unwrap());
     assert_snapshot!("backlog_export_initiative", first);
@@ -525,8 +525,8 @@ fn twenty_concurrent_processes() {
                 count("rate"),
                 count("move")
             ),
-            (1, N + 1, 2 * N, 2 * N),
-            "{backend}: every change audited once"
+            (2, N + 1, 2 * N, 2 * N),
+            "{backend}: every change audited once (two schema versions migrated once)"
         );
         assert_eq!(export["ratings"].as_array().unwrap().len(), 2 * N);
     }
@@ -603,8 +603,8 @@ fn sigkill_in_the_middle_of_an_import_leaves_the_database_consistent() {
         );
         assert_eq!(
             export["audit_log"].as_array().unwrap().len(),
-            1,
-            "only the migration"
+            2,
+            "only the migrations (schema 1 and 2)"
         );
         // the import can be run again, completely
         let report = json(&db, &["import", plan.to_str().unwrap()]);

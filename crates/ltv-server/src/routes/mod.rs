@@ -5,6 +5,8 @@
 //! module and add one `.routes(routes!(module::handler))` line to [`api`]; the route
 //! and its OpenAPI entry are registered together and cannot drift apart.
 
+mod backlog;
+pub(crate) mod board;
 mod calc;
 mod forecast;
 mod health;
@@ -15,6 +17,8 @@ pub(crate) mod report;
 mod saas;
 mod segments;
 mod service;
+mod snapshots;
+mod tokens;
 mod unit;
 
 use utoipa::OpenApi;
@@ -73,4 +77,24 @@ pub fn api() -> OpenApiRouter<AppState> {
                 method.layer(axum::extract::DefaultBodyLimit::disable()),
             )
         })
+        // the team service (`--db`): the backlog, snapshots and tokens
+        .routes(routes!(backlog::list, backlog::create))
+        .routes(routes!(backlog::get_one, backlog::update, backlog::delete))
+        .routes(routes!(backlog::rate))
+        .routes(routes!(backlog::move_to))
+        .routes(routes!(backlog::history))
+        .routes(routes!(backlog::measurement))
+        .routes(routes!(backlog::board))
+        .routes({
+            // an orders upload enforces --max-body-mb itself, while it streams
+            let (schemas, paths, method) = routes!(snapshots::create, snapshots::list);
+            (
+                schemas,
+                paths,
+                method.layer(axum::extract::DefaultBodyLimit::disable()),
+            )
+        })
+        .routes(routes!(tokens::list, tokens::create))
+        .routes(routes!(tokens::revoke))
+        .routes(routes!(tokens::whoami))
 }

@@ -10,7 +10,9 @@ use ltv_server::{router, AppState};
 use serde_json::Value;
 use tower::ServiceExt;
 
+mod backlog_api;
 mod binary;
+mod board_browser;
 mod browser;
 mod csv_stream;
 mod e2e;
@@ -25,6 +27,9 @@ mod report;
 mod saas;
 mod segments;
 mod service;
+mod team;
+mod team_load;
+mod team_security;
 
 /// A response, its body parsed as JSON (or `Value::Null` for a non-JSON body).
 struct Reply {

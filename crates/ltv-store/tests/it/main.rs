@@ -6,6 +6,7 @@
 mod backlog;
 mod loop_measure;
 mod schema;
+mod tokens;
 
 use std::path::PathBuf;
 

@@ -2,7 +2,6 @@
 //! the result; the store owns every rule (lifecycle, ranges, ranking, measurement).
 
 mod render;
-mod snapshot_adapter;
 
 use std::io::Write;
 
@@ -10,7 +9,8 @@ use anyhow::{anyhow, Result};
 use chrono::NaiveDate;
 use ltv_planner::{PlanOptions, ScoreMode, Team};
 use ltv_store::{
-    Filter, InitiativeKey, MeasureOptions, NewInitiative, Scores, Status, Store, StoreError, Target,
+    Filter, InitiativeKey, MeasureOptions, NewInitiative, Scores, SnapshotKpis, Status, Store,
+    StoreError, Target,
 };
 
 use crate::args::{
@@ -18,8 +18,6 @@ use crate::args::{
 };
 use crate::commands::{baseline, load, plan_file};
 use crate::output;
-
-pub use snapshot_adapter::snapshot_of;
 
 /// The environment variable naming the database when `--db` is not given.
 pub const DATABASE_ENV: &str = "LTV_DATABASE_URL";
@@ -277,7 +275,7 @@ async fn command_on(store: &Store, args: &BacklogArgs, out: &mut dyn Write) -> R
                 .basis
                 .options(a.measure.margin, a.measure.currency.as_deref());
             let measured = baseline::measured(&tx, a.measure.cac.as_deref(), &options, true)?;
-            let kpis = snapshot_of(&measured)?;
+            let kpis = SnapshotKpis::from(&measured);
             let snapshot = store.add_snapshot(&kpis, &who).await?;
             match a.format.format {
                 Format::Json => output::json(&snapshot)?,
