@@ -42,7 +42,7 @@ use crate::customer_table::{CustomerTable, Totals, NO_CHANNEL};
 use crate::day::Day;
 use crate::hash::{FxMap, Names};
 use crate::table::{split, trim_cr, CsvFile, SkipReport, Span};
-use crate::transactions::{id_text, LoadOptions, Resolved};
+use crate::transactions::{id_text, LoadOptions, Order, Resolved, Transactions};
 
 /// Most partitions: 2.85 M customers in 512 partitions keep each partition's table
 /// (about 400 KB) inside a core's L2 cache while its records are absorbed.
@@ -346,10 +346,38 @@ pub(crate) fn aggregate(
         file,
         cols,
         options,
-        pieces,
-        parts,
-        len.div_ceil(ROUND_BYTES),
+        (pieces, parts, len.div_ceil(ROUND_BYTES)),
+        false,
     )
+    .map(|(table, _)| table)
+}
+
+/// Loads `file` as [`Transactions`] through the same pass, or `None` to leave it to the
+/// general loader (see the module docs).
+///
+/// The pass counts every customer's orders and puts the customers in order of first
+/// appearance; then the file is parsed a second time and each order is written
+/// straight to its place among its customer's orders (each partition writes only its
+/// own customers' places), and each customer's orders are sorted by day (stably, so
+/// orders of one day keep their file order) — exactly what the general loader builds.
+/// Memory is the orders (20 bytes each) and one round's records.
+pub(crate) fn transactions(
+    file: &CsvFile,
+    cols: &Resolved,
+    options: &LoadOptions,
+) -> Option<Transactions> {
+    let len = file.body().1.len();
+    let threads = rayon::current_num_threads().max(1);
+    let pieces = (len >> 20).clamp(1, threads * 4);
+    let parts = (len >> 19).clamp(1, MAX_PARTS).next_power_of_two();
+    let (table, orders) = aggregate_in(
+        file,
+        cols,
+        options,
+        (pieces, parts, len.div_ceil(ROUND_BYTES)),
+        true,
+    )?;
+    Transactions::from_table(table, orders?)
 }
 
 /// Bytes of the file parsed per round at most (see [`aggregate_in`]). Fewer rounds
@@ -371,10 +399,9 @@ fn aggregate_in(
     file: &CsvFile,
     cols: &Resolved,
     options: &LoadOptions,
-    pieces: usize,
-    parts: usize,
-    rounds: usize,
-) -> Option<CustomerTable> {
+    (pieces, parts, rounds): (usize, usize, usize),
+    with_orders: bool,
+) -> Option<(CustomerTable, Option<Vec<Order>>)> {
     let (body_start, body) = file.body();
     let ctx = Ctx {
         file,
@@ -504,7 +531,7 @@ fn aggregate_in(
     table
         .par_iter_mut()
         .zip(inputs.into_par_iter())
-        .for_each(|(part, input)| part.finish(&input, body));
+        .for_each(|(part, input)| part.finish(&input, body, with_orders));
     let as_of = options.as_of.or(max_day)?;
     let abs = table
         .iter()
@@ -512,14 +539,165 @@ fn aggregate_in(
     if abs >= ABS_LIMIT {
         return None;
     }
-    finish(
+    let order = first_appearance(&table, body.len() as u64);
+    let orders = match with_orders {
+        true => Some(place_orders(&ctx, &rounds, &table, &order, as_of)?),
+        false => None,
+    };
+    let customers = finish(
         file.name(),
         table,
+        order,
         channels.into_names(),
         as_of,
         rows_after_as_of,
-        body.len() as u64,
-    )
+    )?;
+    Some((customers, orders))
+}
+
+/// The second pass of [`transactions`]: every order on or before `as_of` at its place
+/// (customers in `order`, each customer's orders in file order, then sorted by day).
+fn place_orders(
+    ctx: &Ctx<'_>,
+    rounds: &[&[(usize, usize)]],
+    table: &[Part],
+    order: &[(u64, u32, u32)],
+    as_of: Day,
+) -> Option<Vec<Order>> {
+    // where each customer's orders start, and each entry's customer
+    let mut starts: Vec<usize> = Vec::with_capacity(order.len() + 1);
+    let mut dense: Vec<Vec<u32>> = table
+        .iter()
+        .map(|p| vec![u32::MAX; p.entries.len()])
+        .collect();
+    let mut total = 0usize;
+    for (d, &(_, p, i)) in order.iter().enumerate() {
+        let e = table.get(p as usize)?.entries.get(i as usize)?;
+        *dense.get_mut(p as usize)?.get_mut(i as usize)? = u32::try_from(d).ok()?;
+        starts.push(total);
+        total += e.orders as usize;
+    }
+    starts.push(total);
+    let blank = Order {
+        day: as_of,
+        amount: Decimal::ZERO,
+    };
+    let mut orders: Vec<Order> = Vec::with_capacity(total);
+    orders.par_extend(rayon::iter::repeat_n(blank, total));
+    let again = Ctx {
+        report: false,
+        done: AtomicU64::new(0),
+        ..*ctx
+    };
+    // orders placed so far per entry
+    let mut placed: Vec<Vec<u32>> = table.iter().map(|p| vec![0; p.entries.len()]).collect();
+    let out = Places::new(&mut orders);
+    for round in rounds {
+        let pieces: Vec<Piece<'_>> = round
+            .par_iter()
+            .map(|&bounds| parse_into(&again, bounds, None, estimate_rows_per_byte(ctx.body)))
+            .collect::<Option<_>>()?;
+        let ok = table
+            .par_iter()
+            .zip(placed.par_iter_mut())
+            .zip(dense.par_iter())
+            .enumerate()
+            .all(|(p, ((part, placed), dense))| {
+                pieces
+                    .iter()
+                    .filter_map(|piece| piece.buckets.get(p))
+                    .all(|recs| {
+                        recs.iter().filter(|r| !r.after()).all(|r| {
+                            let Some(i) = part.find(r, ctx.body) else {
+                                return false;
+                            };
+                            let (Some(e), Some(&d), Some(n)) = (
+                                part.entries.get(i as usize),
+                                dense.get(i as usize),
+                                placed.get_mut(i as usize),
+                            ) else {
+                                return false;
+                            };
+                            let (Some(&start), true) = (starts.get(d as usize), *n < e.orders)
+                            else {
+                                return false;
+                            };
+                            let Some(amount) = Decimal::try_from_i128_with_scale(
+                                i128::from(r.amount()),
+                                u32::from(r.scale()),
+                            )
+                            .ok() else {
+                                return false;
+                            };
+                            let placed_ok = out.put(
+                                start + *n as usize,
+                                Order {
+                                    day: Day::from_days(r.day()),
+                                    amount,
+                                },
+                            );
+                            *n += 1;
+                            placed_ok
+                        })
+                    })
+            });
+        if !ok || again.job.is_cancelled() {
+            return None;
+        }
+    }
+    // every customer's run by day, stably (the general loader's order)
+    let mut runs: Vec<&mut [Order]> = Vec::with_capacity(order.len());
+    let mut rest: &mut [Order] = &mut orders;
+    for w in starts.windows(2) {
+        let (run, tail) = rest.split_at_mut_checked(w[1] - w[0])?;
+        runs.push(run);
+        rest = tail;
+    }
+    runs.par_iter_mut().for_each(|run| {
+        if !run.windows(2).all(|w| w[0].day <= w[1].day) {
+            run.sort_by_key(|o| o.day);
+        }
+    });
+    drop(runs);
+    Some(orders)
+}
+
+/// The orders being placed, written from several threads at once.
+///
+/// Each write goes to its own index: customer `d`'s orders go to
+/// `starts[d]..starts[d + 1]`, at most `entry.orders` of them (checked before the
+/// write), each customer lives in exactly one partition and each partition is placed
+/// by one thread, so no index is written twice and none is read while placing.
+struct Places<'a> {
+    ptr: *mut Order,
+    len: usize,
+    _orders: std::marker::PhantomData<&'a mut [Order]>,
+}
+
+// SAFETY: see the type's docs: the threads write disjoint indices and read none.
+#[allow(unsafe_code)]
+unsafe impl Sync for Places<'_> {}
+
+impl<'a> Places<'a> {
+    fn new(orders: &'a mut [Order]) -> Self {
+        Places {
+            ptr: orders.as_mut_ptr(),
+            len: orders.len(),
+            _orders: std::marker::PhantomData,
+        }
+    }
+
+    /// Writes `order` at `index`; `false` if out of range.
+    #[allow(unsafe_code)]
+    fn put(&self, index: usize, order: Order) -> bool {
+        if index >= self.len {
+            return false;
+        }
+        // SAFETY: in range, and no other thread writes or reads this index (see the
+        // type's docs); `Order` is `Copy`, so nothing is dropped.
+        unsafe { self.ptr.add(index).write(order) };
+        true
+    }
 }
 
 /// The piece `from..to` of the body parsed, into the buffers of `old` if given (else
@@ -1274,7 +1452,7 @@ impl Part {
     /// After all of the partition's records were absorbed: recounts the distinct days
     /// of customers whose rows came out of date order (from the records, still at
     /// hand), then frees the lookup table and spare room.
-    fn finish(&mut self, inputs: &[Vec<Rec>], body: &[u8]) {
+    fn finish(&mut self, inputs: &[Vec<Rec>], body: &[u8], keep_slots: bool) {
         if self.unordered {
             // (entry, day, amount, scale) of the unordered customers' rows, in file
             // order, then (stably) by customer and day: the general loader's order
@@ -1301,7 +1479,9 @@ impl Part {
                 }
             }
         }
-        self.slots = Vec::new();
+        if !keep_slots {
+            self.slots = Vec::new();
+        }
         self.entries.shrink_to_fit();
     }
 
@@ -1437,12 +1617,11 @@ fn prefetch<T>(value: &T) {
 fn finish(
     name: &str,
     table: Vec<Part>,
+    order: Vec<(u64, u32, u32)>,
     channel_keys: Vec<&[u8]>,
     as_of: Day,
     rows_after_as_of: u64,
-    end: u64,
 ) -> Option<CustomerTable> {
-    let order = first_appearance(&table, end);
     if order.is_empty() {
         return None;
     }
@@ -1552,11 +1731,51 @@ mod tests {
         rounds: usize,
     ) -> Option<CustomerTable> {
         let cols = resolve(file, &options.columns).unwrap();
-        aggregate_in(file, &cols, options, pieces, parts, rounds)
+        aggregate_in(file, &cols, options, (pieces, parts, rounds), false).map(|(t, _)| t)
+    }
+
+    fn general_tx(file: &CsvFile, options: &LoadOptions) -> crate::Result<Transactions> {
+        let cols = resolve(file, &options.columns).unwrap();
+        Transactions::load_general(file, &cols, options)
     }
 
     fn general(file: &CsvFile, options: &LoadOptions) -> CustomerTable {
-        CustomerTable::from_transactions(&Transactions::load(file, options).unwrap()).unwrap()
+        CustomerTable::from_transactions(&general_tx(file, options).unwrap()).unwrap()
+    }
+
+    /// The fast loader's transactions, split as asked.
+    fn fast_tx(
+        file: &CsvFile,
+        options: &LoadOptions,
+        pieces: usize,
+        parts: usize,
+        rounds: usize,
+    ) -> Option<Transactions> {
+        let cols = resolve(file, &options.columns).unwrap();
+        let (table, orders) = aggregate_in(file, &cols, options, (pieces, parts, rounds), true)?;
+        Transactions::from_table(table, orders?)
+    }
+
+    /// Same customers in the same order, same ids, channels and orders (days, and
+    /// amounts to the exact decimal text), same as-of and rows after it.
+    fn assert_same_tx(a: &Transactions, b: &Transactions) {
+        assert_eq!(a.len(), b.len());
+        assert_eq!(a.as_of(), b.as_of());
+        assert_eq!(a.first_day(), b.first_day());
+        assert_eq!(a.rows_after_as_of(), b.rows_after_as_of());
+        assert_eq!(a.channel_names(), b.channel_names());
+        assert_eq!(a.order_count(), b.order_count());
+        for i in 0..a.len() {
+            let (x, y) = (a.customer(i), b.customer(i));
+            assert_eq!((x.id, x.channel), (y.id, y.channel));
+            let text = |c: &crate::Customer<'_>| -> Vec<(Day, String)> {
+                c.orders
+                    .iter()
+                    .map(|o| (o.day, o.amount.to_string()))
+                    .collect()
+            };
+            assert_eq!(text(&x), text(&y), "customer {}", x.id);
+        }
     }
 
     fn assert_same(a: &CustomerTable, b: &CustomerTable) {
@@ -1820,16 +2039,26 @@ mod tests {
                 ..LoadOptions::default()
             };
             let f = file(&csv);
-            match Transactions::load(&f, &options) {
+            match general_tx(&f, &options) {
                 Ok(tx) => {
                     let fast = fast(&f, &options, pieces, parts, rounds);
                     prop_assert!(fast.is_some());
                     if let Some(fast) = fast {
                         assert_same(&fast, &CustomerTable::from_transactions(&tx).unwrap());
                     }
+                    let fast = fast_tx(&f, &options, pieces, parts, rounds);
+                    prop_assert!(fast.is_some());
+                    if let Some(fast) = fast {
+                        assert_same_tx(&fast, &tx);
+                    }
+                    // and what `Transactions::load` gives is the same
+                    assert_same_tx(&Transactions::load(&f, &options).unwrap(), &tx);
                 }
                 // nothing on or before the as-of day: the general loader's error
-                Err(_) => prop_assert!(fast(&f, &options, pieces, parts, rounds).is_none()),
+                Err(_) => {
+                    prop_assert!(fast(&f, &options, pieces, parts, rounds).is_none());
+                    prop_assert!(fast_tx(&f, &options, pieces, parts, rounds).is_none());
+                }
             }
         }
     }

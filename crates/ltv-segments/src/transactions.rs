@@ -326,6 +326,21 @@ impl Transactions {
     /// As for [`Transactions::open`].
     pub fn load(file: &CsvFile, options: &LoadOptions) -> Result<Transactions> {
         let cols = resolve(file, &options.columns)?;
+        options.csv.job.check()?;
+        if let Some(tx) = crate::aggregate::transactions(file, &cols, options) {
+            return tx.bounded();
+        }
+        Transactions::load_general(file, &cols, options)
+    }
+
+    /// The general loader: every row through the CSV reader, per-chunk id maps merged
+    /// in file order. Everything the fast pass leaves to it (bad rows, skipping, huge
+    /// amounts, quoted ids) comes here, and the proptests pin the two to one result.
+    pub(crate) fn load_general(
+        file: &CsvFile,
+        cols: &Resolved,
+        options: &LoadOptions,
+    ) -> Result<Transactions> {
         let (chunks, skipped) = file.fold_chunks(
             &options.csv,
             || Chunk::new(options.as_of),
@@ -333,7 +348,7 @@ impl Transactions {
                 parse_row(
                     chunk,
                     rec,
-                    &cols,
+                    cols,
                     &options.date_format,
                     options.amount_format,
                 )
@@ -361,6 +376,38 @@ impl Transactions {
             );
         }
         assemble("<rows>", vec![chunk], as_of, SkipReport::default())?.bounded()
+    }
+
+    /// Transactions from the fast pass's customers (in order of first appearance) and
+    /// their orders, placed in that order; `None` if they do not fit together.
+    pub(crate) fn from_table(table: crate::CustomerTable, orders: Vec<Order>) -> Option<Self> {
+        let mut offsets = Vec::with_capacity(table.totals.len() + 1);
+        offsets.push(0usize);
+        let mut total = 0usize;
+        for t in &table.totals {
+            total += t.orders as usize;
+            offsets.push(total);
+        }
+        if total != orders.len() {
+            return None;
+        }
+        let channel_of = table
+            .totals
+            .iter()
+            .map(|t| (t.channel != crate::customer_table::NO_CHANNEL).then_some(t.channel))
+            .collect();
+        Some(Transactions {
+            file: table.file,
+            id_text: table.id_text,
+            id_ends: table.id_ends,
+            channel_of,
+            channel_names: table.channel_names,
+            offsets,
+            orders,
+            as_of: table.as_of,
+            rows_after_as_of: table.rows_after_as_of,
+            skipped: table.skipped,
+        })
     }
 
     /// Number of customers (with at least one order on or before the as-of day).
