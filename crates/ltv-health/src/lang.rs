@@ -1,25 +1,4 @@
-//! The two languages of the wording: English and Japanese.
+//! The two languages of the wording: the one `Lang` of every generated text, from
+//! ltv-core (reports, summaries, warnings and these reasons share it).
 
-use serde::{Deserialize, Serialize};
-
-/// Language of the reasons and labels.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum Lang {
-    /// English.
-    #[default]
-    En,
-    /// Japanese.
-    Ja,
-}
-
-impl Lang {
-    /// The English or the Japanese text.
-    pub fn pick<'a>(self, en: &'a str, ja: &'a str) -> &'a str {
-        match self {
-            Lang::En => en,
-            Lang::Ja => ja,
-        }
-    }
-}
+pub use ltv_core::Lang;
